@@ -1,0 +1,49 @@
+import type { Rng } from "../data/rng.js";
+
+/**
+ * Training data as a model sees it: `rows` samples of `dim` float32 features (row-major) and one
+ * float64 target each (+1/-1 for binary tasks, a class index for multi-class, a value for
+ * regression; ignored by K-means).
+ */
+export interface Batch {
+  readonly x: Float32Array;
+  readonly y: Float64Array;
+  readonly rows: number;
+  readonly dim: number;
+}
+
+/** A batch bound to a model: data copied once into the kernel layout, reused for every step. */
+export interface Objective {
+  readonly rows: number;
+  /** Writes the gradient of the mean loss at `w` into `grad` and returns the mean loss. */
+  lossAndGradient(w: Float64Array, grad: Float64Array): number;
+  /** The mean loss only. */
+  loss(w: Float64Array): number;
+  /** Frees kernel memory. */
+  dispose(): void;
+}
+
+/** What a model reports on held-out data. */
+export interface Evaluation {
+  readonly loss: number;
+  /** Share of correct predictions, for classifiers. */
+  readonly accuracy?: number;
+  /** Mean squared error, for regression. */
+  readonly error?: number;
+}
+
+export type ModelKind = "svm" | "logistic" | "softmax" | "linear" | "kmeans" | "mlp";
+
+export interface Model {
+  readonly kind: ModelKind;
+  /** Number of weights. */
+  readonly size: number;
+  /** Number of input features. */
+  readonly inputDim: number;
+  /** The weights a run starts from (zeros for convex models; seeded for K-means and the MLP). */
+  initialWeights(rng: Rng, data?: Batch): Float64Array;
+  bind(batch: Batch): Objective;
+  /** One prediction per row: a score/sign for binary, a class for multi-class, a value for regression, a cluster for K-means. */
+  predict(w: Float64Array, x: Float32Array, rows: number): Float64Array;
+  evaluate(w: Float64Array, batch: Batch): Evaluation;
+}

@@ -1,0 +1,16 @@
+import { Command } from "commander";
+
+/** Builds the `fedtau` command with every subcommand registered. */
+export function buildProgram(): Command {
+  const program = new Command("fedtau")
+    .description(
+      "Adaptive federated learning on resource-constrained edge devices: nodes train locally for tau steps, an aggregator averages, and tau adapts to the measured costs.",
+    )
+    .version("0.1.0")
+    .showHelpAfterError();
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  await buildProgram().parseAsync(argv as string[]);
+}

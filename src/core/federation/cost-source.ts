@@ -9,7 +9,10 @@ export interface ResourceUse {
   readonly aggregation: ResourceAmount;
 }
 
-export type RoundCost = Readonly<Record<ResourceName, ResourceUse>>;
+/** Per resource: "time" always, others (e.g. "bytes") when they are counted. */
+export type RoundCost = { readonly time: ResourceUse } & {
+  readonly [name in ResourceName]?: ResourceUse;
+};
 
 /** What the engine knows of a finished round when it asks for its cost. */
 export interface RoundCostInput {

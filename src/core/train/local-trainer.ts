@@ -1,0 +1,256 @@
+import type { Rng } from "../data/rng.js";
+import { type Clock, performanceClock } from "../federation/cost-source.js";
+import type { Batch, Model, Objective } from "../models/model.js";
+import type { Round } from "../units.js";
+import { batchRows } from "./batch-rows.js";
+import { MinibatchSampler } from "./minibatch-sampler.js";
+import { nodeEstimates } from "./node-estimates.js";
+import type { RoundOrder, RoundReport } from "./round-report.js";
+
+/** Stochastic gradient descent on minibatches instead of the full local data. */
+export interface SgdOptions {
+  /** Rows per minibatch. A size >= the node's rows means full-batch gradient descent. */
+  readonly batchSize: number;
+  /**
+   * Keep the minibatch of a round's last update for the next round's first update, so both
+   * gradients in beta_i come from the same samples (default true, as the authors' adaptive
+   * runs). False draws a fresh minibatch for every update, as the authors' fixed-tau runs do.
+   */
+  readonly carryOver?: boolean;
+  /**
+   * With carry-over, a round of tau = 1 would reuse one minibatch forever: it is replaced once
+   * it has served this many updates (default 3, the authors'
+   * `num_iterations_with_same_minibatch_for_tau_equals_one`).
+   */
+  readonly stepsPerBatchAtTauOne?: number;
+}
+
+export interface LocalTrainerOptions {
+  readonly model: Model;
+  /** The node's local data: D_i = data.rows. */
+  readonly data: Batch;
+  /** Step size eta. */
+  readonly eta: number;
+  /** Absent: full-batch deterministic gradient descent. */
+  readonly sgd?: SgdOptions;
+  /** Draws the minibatches (unused by full-batch descent). */
+  readonly rng: Rng;
+  /** Times the local updates (default: performance.now). */
+  readonly clock?: Clock;
+}
+
+/** A batch bound to the model, and how many local updates have used it. */
+interface BoundBatch {
+  readonly objective: Objective;
+  steps: number;
+}
+
+/** Where the node ended a round (before aggregation), with the gradient and loss there. */
+interface EndPoint {
+  readonly w: Float64Array;
+  readonly grad: Float64Array;
+  readonly loss: number;
+}
+
+/** The global weights a round started from, and their loss (lossAtGlobal). */
+interface StartPoint {
+  readonly round: Round;
+  readonly w: Float64Array;
+  readonly loss: number;
+}
+
+/**
+ * The node's side of a round (algorithm.md sections 2 and 4): tau local updates from the global
+ * weights, and everything the aggregator needs in the report, remembering across rounds where
+ * the node ended (for beta_i, rho_i) and its copy of the best global weights (min-loss rule).
+ *
+ * Round 1 begins a run: the trainer then forgets an earlier run's end point, start point and
+ * best copy (its minibatch stream simply goes on).
+ */
+export class LocalTrainer {
+  /** D_i, the number of local samples (the full data even under SGD). */
+  readonly dataSize: number;
+  private readonly model: Model;
+  private readonly data: Batch;
+  private readonly eta: number;
+  private readonly clock: Clock;
+  private readonly sampler: MinibatchSampler | undefined;
+  private readonly carryOver: boolean;
+  private readonly stepsPerBatchAtTauOne: number;
+
+  /** The batch of the latest update (full batch: the whole data, bound once). */
+  private current: BoundBatch | undefined;
+  /** The batch of this round's first update, kept until lossAtBest is computed on it. */
+  private roundFirst: BoundBatch | undefined;
+  private prevEnd: EndPoint | undefined;
+  private prevStart: StartPoint | undefined;
+  /** The best global weights so far, with their loss when it cannot change (full batch). */
+  private best: { readonly w: Float64Array; readonly loss: number | undefined } | undefined;
+  private disposed = false;
+
+  constructor(options: LocalTrainerOptions) {
+    const { model, data, eta, sgd, rng } = options;
+    if (data.dim !== model.inputDim) {
+      throw new RangeError(
+        `Cannot create a local trainer: the data has ${data.dim} features per row, the ${model.kind} model expects ${model.inputDim}`,
+      );
+    }
+    if (!(data.rows >= 1)) {
+      throw new RangeError("Cannot create a local trainer: the node's data has no rows");
+    }
+    if (!(Number.isFinite(eta) && eta > 0)) {
+      throw new RangeError(
+        `Cannot create a local trainer: eta must be a finite number > 0, got ${eta}`,
+      );
+    }
+    const stepsAtOne = sgd?.stepsPerBatchAtTauOne ?? 3;
+    if (sgd !== undefined) {
+      if (!(Number.isInteger(sgd.batchSize) && sgd.batchSize >= 1)) {
+        throw new RangeError(
+          `Cannot create a local trainer: SGD batch size must be an integer >= 1, got ${sgd.batchSize}`,
+        );
+      }
+      if (!(Number.isInteger(stepsAtOne) && stepsAtOne >= 1)) {
+        throw new RangeError(
+          `Cannot create a local trainer: stepsPerBatchAtTauOne must be an integer >= 1, got ${stepsAtOne}`,
+        );
+      }
+    }
+    this.model = model;
+    this.data = data;
+    this.eta = eta;
+    this.clock = options.clock ?? performanceClock;
+    this.dataSize = data.rows;
+    this.carryOver = sgd?.carryOver ?? true;
+    this.stepsPerBatchAtTauOne = stepsAtOne;
+    // A minibatch as large as the data is the data: plain gradient descent, no sampling.
+    if (sgd !== undefined && sgd.batchSize < data.rows) {
+      this.sampler = new MinibatchSampler(data.rows, sgd.batchSize, rng);
+    } else {
+      this.current = { objective: model.bind(data), steps: 0 };
+    }
+  }
+
+  /** Runs one round: order.tau local updates from order.weights, and the node's report. */
+  runRound(order: RoundOrder): RoundReport {
+    if (this.disposed) throw new Error("Cannot run a round: the local trainer was disposed");
+    const { round, tau } = order;
+    if (!(Number.isInteger(tau) && tau >= 1)) {
+      throw new RangeError(`Cannot run round ${round}: tau must be an integer >= 1, got ${tau}`);
+    }
+    if (order.weights.length !== this.model.size) {
+      throw new RangeError(
+        `Cannot run round ${round}: the order carries ${order.weights.length} weights, the ${this.model.kind} model has ${this.model.size}`,
+      );
+    }
+    if (round === 1) {
+      this.prevEnd = undefined;
+      this.prevStart = undefined;
+      this.best = undefined;
+    }
+    // Min-loss rule: the flag is about the weights this node started the previous round from.
+    if (order.prevGlobalWasBest && this.prevStart?.round === round - 1) {
+      // On the full data a loss never changes: keep it rather than recompute it each round.
+      const loss = this.sampler === undefined ? this.prevStart.loss : undefined;
+      this.best = { w: this.prevStart.w, loss };
+    }
+
+    // Copied: the caller may reuse its buffer, and w(t0) is kept for the next round.
+    const wGlobal = order.weights.slice();
+    const w = wGlobal.slice();
+    const grad = new Float64Array(w.length);
+    let gradAtGlobal = grad;
+    let lossAtGlobal = Number.NaN;
+    const eta = this.eta;
+    this.roundFirst = undefined;
+
+    const t0 = this.clock.now();
+    for (let i = 0; i < tau; i++) {
+      const batch = this.batchForUpdate(i, tau);
+      const loss = batch.objective.lossAndGradient(w, grad);
+      if (i === 0) {
+        lossAtGlobal = loss;
+        gradAtGlobal = grad.slice();
+      }
+      for (let k = 0; k < w.length; k++) w[k] -= eta * grad[k];
+      batch.steps++;
+    }
+    const localSeconds = this.clock.now() - t0;
+
+    // Below: per-round work whose cost does not grow with tau, so it stays out of localSeconds.
+    const first = this.roundFirst!;
+    const best = this.best;
+    const lossAtBest = best === undefined ? undefined : (best.loss ?? first.objective.loss(best.w));
+    if (first !== this.current) first.objective.dispose();
+    this.roundFirst = undefined;
+
+    const prev = this.prevEnd;
+    const estimates =
+      prev === undefined
+        ? undefined
+        : nodeEstimates({
+            wPrev: prev.w,
+            wGlobal,
+            gradPrev: prev.grad,
+            gradGlobal: gradAtGlobal,
+            lossPrev: prev.loss,
+            lossGlobal: lossAtGlobal,
+          });
+
+    this.prevStart = { round, w: wGlobal, loss: lossAtGlobal };
+    // The extra evaluation at the final local weights, on the last update's batch, which the
+    // next round's first update reuses. After the last round nothing needs it.
+    if (order.lastRound) {
+      this.prevEnd = undefined;
+    } else {
+      const endGrad = new Float64Array(w.length);
+      const endLoss = this.current!.objective.lossAndGradient(w, endGrad);
+      this.prevEnd = { w: w.slice(), grad: endGrad, loss: endLoss };
+    }
+
+    return {
+      round,
+      weights: w,
+      tauDone: tau,
+      localSeconds,
+      dataSize: this.dataSize,
+      lossAtGlobal,
+      gradAtGlobal,
+      ...(estimates !== undefined && { beta: estimates.beta, rho: estimates.rho }),
+      ...(lossAtBest !== undefined && { lossAtBest }),
+    };
+  }
+
+  /** Frees the kernel memory of the bound batches. The trainer cannot run rounds afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.current?.objective.dispose();
+    this.current = undefined;
+  }
+
+  /**
+   * The batch for local update i of a round of tau: the full data, or under SGD the minibatch of
+   * the previous update when carried over into a round's first update, else a fresh one.
+   */
+  private batchForUpdate(i: number, tau: number): BoundBatch {
+    const sampler = this.sampler;
+    let batch = this.current;
+    if (sampler !== undefined) {
+      const reuse =
+        batch !== undefined &&
+        i === 0 &&
+        this.carryOver &&
+        (tau > 1 || batch.steps < this.stepsPerBatchAtTauOne);
+      if (!reuse) {
+        const old = batch;
+        batch = { objective: this.model.bind(batchRows(this.data, sampler.next())), steps: 0 };
+        this.current = batch;
+        // The round's first batch stays bound until lossAtBest has been computed on it.
+        if (old !== undefined && old !== this.roundFirst) old.objective.dispose();
+      }
+    }
+    if (i === 0) this.roundFirst = batch;
+    return batch!;
+  }
+}

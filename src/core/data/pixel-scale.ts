@@ -1,0 +1,13 @@
+/** byte / 255 as float32 for every byte value, so converting an image is one table look-up per pixel. */
+const UNIT_FLOAT = (() => {
+  const t = new Float32Array(256);
+  for (let b = 0; b < 256; b++) t[b] = b / 255;
+  return t;
+})();
+
+/** Pixel bytes 0..255 as float32 features in [0, 1] (byte / 255, the scaling of algorithm.md section 1). */
+export function bytesToUnitFloats(bytes: Uint8Array): Float32Array {
+  const out = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = UNIT_FLOAT[bytes[i]];
+  return out;
+}

@@ -4,9 +4,25 @@ import type { NodeId } from "../units.js";
 /** Why a node left a round out. */
 export type FailureCode = "timeout" | "disconnected" | "invalid-report" | "node-error";
 
+/**
+ * A node's answer to a round order. `bytes`: what the transport sent and received for this node
+ * in the round, when it counts them (the engine sums them into RoundCostInput.bytes).
+ */
 export type RoundOutcome =
-  | { readonly ok: true; readonly report: RoundReport }
-  | { readonly ok: false; readonly code: FailureCode; readonly message: string };
+  | { readonly ok: true; readonly report: RoundReport; readonly bytes?: number }
+  | {
+      readonly ok: false;
+      readonly code: FailureCode;
+      readonly message: string;
+      readonly bytes?: number;
+    };
+
+/** How a run ended, as the engine tells every link at the end. */
+export interface RunEnd {
+  readonly reason: "completed" | "cancelled" | "failed";
+  /** The weights the run returns (the best ones under the min-loss rule). */
+  readonly finalWeights: Float64Array;
+}
 
 /**
  * How the round engine talks to one node: send a round order, get the node's report or a
@@ -16,4 +32,9 @@ export type RoundOutcome =
 export interface NodeLink {
   readonly id: NodeId;
   runRound(order: RoundOrder): Promise<RoundOutcome>;
+  /**
+   * Optional: tells the node the run is over (protocol step 6), also after a cancellation.
+   * Must resolve promptly and not throw for a node's fault.
+   */
+  stop?(end: RunEnd): Promise<void>;
 }

@@ -1,0 +1,107 @@
+import { movingAverage } from "./moving-average.js";
+
+/** The part of a node's report that the aggregator's estimates use (algorithm.md section 2). */
+export interface EstimateReport {
+  /** D_i. */
+  readonly dataSize: number;
+  /** grad F_i(w(t0)). */
+  readonly gradAtGlobal: Float64Array;
+  /** beta_i and rho_i; absent in a node's first round. */
+  readonly beta?: number;
+  readonly rho?: number;
+}
+
+/** One round's estimates at the aggregator, before smoothing; null where no node gave one. */
+export interface RoundEstimates {
+  readonly beta: number | null;
+  readonly rho: number | null;
+  readonly delta: number | null;
+  /** g = sum_i D_i gradAtGlobal_i / D. */
+  readonly globalGradient: Float64Array | null;
+}
+
+/** The smoothed estimates the tau search uses: plain data, so a checkpoint can keep them. */
+export interface SmoothedEstimates {
+  readonly beta: number | null;
+  readonly rho: number | null;
+  readonly delta: number | null;
+}
+
+export const noEstimates: SmoothedEstimates = { beta: null, rho: null, delta: null };
+
+/**
+ * beta, rho (D-weighted means of beta_i, rho_i), g and delta = sum_i D_i |gradAtGlobal_i - g| / D,
+ * each over the reports given: the nodes that reported this round, never all nodes by number
+ * (the authors paired gradients with node numbers, which breaks when only some report). beta and
+ * rho are averaged over the nodes that sent them, so a node in its first round does not pull
+ * them towards 0.
+ */
+export function aggregateEstimates(reports: readonly EstimateReport[]): RoundEstimates {
+  if (reports.length === 0) return { beta: null, rho: null, delta: null, globalGradient: null };
+  const size = reports[0].gradAtGlobal.length;
+  for (const r of reports) {
+    if (r.gradAtGlobal.length !== size) {
+      throw new RangeError(
+        `Cannot aggregate estimates: gradients of ${size} and ${r.gradAtGlobal.length} values`,
+      );
+    }
+  }
+
+  const g = new Float64Array(size);
+  let dataTotal = 0;
+  for (const r of reports) {
+    const d = r.dataSize;
+    const grad = r.gradAtGlobal;
+    for (let k = 0; k < size; k++) g[k] += d * grad[k];
+    dataTotal += d;
+  }
+  for (let k = 0; k < size; k++) g[k] /= dataTotal;
+
+  let delta = 0;
+  for (const r of reports) {
+    const grad = r.gradAtGlobal;
+    let s = 0;
+    for (let k = 0; k < size; k++) {
+      const e = grad[k] - g[k];
+      s += e * e;
+    }
+    delta += r.dataSize * Math.sqrt(s);
+  }
+  delta /= dataTotal;
+
+  return {
+    beta: weightedMean(reports, (r) => r.beta),
+    rho: weightedMean(reports, (r) => r.rho),
+    delta,
+    globalGradient: g,
+  };
+}
+
+/** Feeds one round's estimates into the moving averages (a missing or NaN value leaves its average as it was). */
+export function smoothEstimates(
+  avg: SmoothedEstimates,
+  fresh: RoundEstimates,
+  gamma: number,
+): SmoothedEstimates {
+  return {
+    beta: movingAverage(avg.beta, fresh.beta, gamma),
+    rho: movingAverage(avg.rho, fresh.rho, gamma),
+    delta: movingAverage(avg.delta, fresh.delta, gamma),
+  };
+}
+
+/** sum D_i v_i / sum D_i over the reports that have a value; null if none has. */
+function weightedMean(
+  reports: readonly EstimateReport[],
+  value: (r: EstimateReport) => number | undefined,
+): number | null {
+  let sum = 0;
+  let weight = 0;
+  for (const r of reports) {
+    const v = value(r);
+    if (v === undefined) continue;
+    sum += r.dataSize * v;
+    weight += r.dataSize;
+  }
+  return weight > 0 ? sum / weight : null;
+}

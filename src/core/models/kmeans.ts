@@ -1,6 +1,7 @@
 import type { Rng } from "../data/rng.js";
 import type { KernelMatrix, Kernels } from "../linalg/kernels.js";
 import { BoundMatrix, withMatrix } from "./bound-matrix.js";
+import { evaluateOnce } from "./evaluate-once.js";
 import { allFinite, nanLoss } from "./finite-weights.js";
 import {
   checkBatch,
@@ -102,7 +103,7 @@ function rowSquaredNorms(x: Float32Array, rows: number, dim: number): Float64Arr
 
 class KmeansObjective implements Objective {
   readonly rows: number;
-  readonly assignment: Assignment;
+  private readonly assignment: Assignment;
   private readonly oneHot: Float64Array;
   private readonly sumsT: Float64Array;
   private readonly counts: Float64Array;
@@ -153,6 +154,15 @@ class KmeansObjective implements Objective {
     const m = this.data.get(action);
     if (!allFinite(w)) return nanLoss();
     return this.assignment.assign(m, w);
+  }
+
+  /** The loss (mean squared distance to the nearest centre); K-means has no accuracy. */
+  evaluate(w: Float64Array): Evaluation {
+    const action = "evaluate kmeans";
+    checkWeights(action, this.model.size, w);
+    const m = this.data.get(action);
+    if (!allFinite(w)) return { loss: nanLoss() };
+    return { loss: this.assignment.assign(m, w) };
   }
 
   dispose(): void {
@@ -231,14 +241,8 @@ export class KmeansModel implements Model {
 
   /** The loss (mean squared distance to the nearest centre); K-means has no accuracy. */
   evaluate(w: Float64Array, batch: Batch): Evaluation {
-    const action = "evaluate kmeans";
-    checkWeights(action, this.size, w);
-    const objective = this.bindKmeans(batch, action);
-    try {
-      return { loss: objective.loss(w) };
-    } finally {
-      objective.dispose();
-    }
+    checkWeights("evaluate kmeans", this.size, w);
+    return evaluateOnce(this.bindKmeans(batch, "evaluate kmeans"), w);
   }
 
   private bindKmeans(batch: Batch, action: string): KmeansObjective {

@@ -1,6 +1,7 @@
 import type { Rng } from "../data/rng.js";
 import type { Kernels } from "../linalg/kernels.js";
 import { withMatrix } from "./bound-matrix.js";
+import { evaluateOnce } from "./evaluate-once.js";
 import { allFinite } from "./finite-weights.js";
 import {
   checkBatch,
@@ -10,7 +11,11 @@ import {
   checkLambda,
   checkWeights,
 } from "./input-checks.js";
-import { LinearScoreObjective, type ScoreLoss } from "./linear-score-objective.js";
+import {
+  LinearScoreObjective,
+  type ScoreLoss,
+  type ScoreMetric,
+} from "./linear-score-objective.js";
 import type { Batch, Evaluation, Model, Objective } from "./model.js";
 
 /**
@@ -33,6 +38,13 @@ export interface LinearRegressionOptions {
 const halfSquaredError: ScoreLoss = {
   value: (m, y) => 0.5 * (m - y) * (m - y),
   slope: (m, y) => m - y,
+};
+
+/** The mean squared error (NaN for NaN or infinite weights). */
+const meanSquaredError: ScoreMetric = {
+  name: "error",
+  row: (m, y) => (m - y) * (m - y),
+  whenNotFinite: Number.NaN,
 };
 
 export class LinearRegressionModel implements Model {
@@ -73,26 +85,20 @@ export class LinearRegressionModel implements Model {
   }
 
   evaluate(w: Float64Array, batch: Batch): Evaluation {
-    const action = "evaluate linear";
-    checkWeights(action, this.size, w);
-    const objective = this.bindLinear(batch, action);
-    try {
-      if (!allFinite(w)) return { loss: Number.NaN, error: Number.NaN };
-      objective.computeScores(w, action);
-      let sum = 0;
-      for (let j = 0; j < batch.rows; j++) {
-        const r = objective.scores[j] - objective.y[j];
-        sum += r * r;
-      }
-      return { loss: objective.lossFromScores(w), error: sum / batch.rows };
-    } finally {
-      objective.dispose();
-    }
+    checkWeights("evaluate linear", this.size, w);
+    return evaluateOnce(this.bindLinear(batch, "evaluate linear"), w);
   }
 
   private bindLinear(batch: Batch, action: string): LinearScoreObjective {
     checkBatch(action, this.inputDim, batch);
     checkFiniteTargets(action, batch.y);
-    return new LinearScoreObjective("linear", this.kernels, halfSquaredError, this.lambda, batch);
+    return new LinearScoreObjective(
+      "linear",
+      this.kernels,
+      halfSquaredError,
+      meanSquaredError,
+      this.lambda,
+      batch,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type { Rng } from "../data/rng.js";
 import type { Kernels } from "../linalg/kernels.js";
 import { withMatrix } from "./bound-matrix.js";
+import { evaluateOnce } from "./evaluate-once.js";
 import { allFinite } from "./finite-weights.js";
 import {
   checkBatch,
@@ -10,7 +11,11 @@ import {
   checkSignTargets,
   checkWeights,
 } from "./input-checks.js";
-import { LinearScoreObjective, type ScoreLoss } from "./linear-score-objective.js";
+import {
+  LinearScoreObjective,
+  type ScoreLoss,
+  type ScoreMetric,
+} from "./linear-score-objective.js";
 import type { Batch, Evaluation, Model, Objective } from "./model.js";
 
 /**
@@ -46,6 +51,13 @@ export function sigmoid(z: number): number {
 const logLoss: ScoreLoss = {
   value: (m, y) => softplus(-y * m),
   slope: (m, y) => -y * sigmoid(-y * m),
+};
+
+/** The share of rows with y <w, x> > 0 (0 for NaN or infinite weights). */
+const signAccuracy: ScoreMetric = {
+  name: "accuracy",
+  row: (m, y) => (y * m > 0 ? 1 : 0),
+  whenNotFinite: 0,
 };
 
 export class LogisticModel implements Model {
@@ -87,23 +99,20 @@ export class LogisticModel implements Model {
 
   /** Loss and the share of rows with y <w, x> > 0. */
   evaluate(w: Float64Array, batch: Batch): Evaluation {
-    const action = "evaluate logistic";
-    checkWeights(action, this.size, w);
-    const objective = this.bindLogistic(batch, action);
-    try {
-      if (!allFinite(w)) return { loss: Number.NaN, accuracy: 0 };
-      objective.computeScores(w, action);
-      let correct = 0;
-      for (let j = 0; j < batch.rows; j++) if (objective.y[j] * objective.scores[j] > 0) correct++;
-      return { loss: objective.lossFromScores(w), accuracy: correct / batch.rows };
-    } finally {
-      objective.dispose();
-    }
+    checkWeights("evaluate logistic", this.size, w);
+    return evaluateOnce(this.bindLogistic(batch, "evaluate logistic"), w);
   }
 
   private bindLogistic(batch: Batch, action: string): LinearScoreObjective {
     checkBatch(action, this.inputDim, batch);
     checkSignTargets(action, batch.y);
-    return new LinearScoreObjective("logistic", this.kernels, logLoss, this.lambda, batch);
+    return new LinearScoreObjective(
+      "logistic",
+      this.kernels,
+      logLoss,
+      signAccuracy,
+      this.lambda,
+      batch,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type { Rng } from "../data/rng.js";
 import type { KernelMatrix, Kernels } from "../linalg/kernels.js";
 import { BoundMatrix, withMatrix } from "./bound-matrix.js";
+import { evaluateOnce } from "./evaluate-once.js";
 import { allFinite, nanLoss } from "./finite-weights.js";
 import {
   checkBatch,
@@ -11,7 +12,7 @@ import {
   checkWeights,
 } from "./input-checks.js";
 import type { Batch, Evaluation, Model, Objective } from "./model.js";
-import { argmaxRows, shareCorrect, softmaxCrossEntropy } from "./softmax-cross-entropy.js";
+import { argmaxRows, softmaxCrossEntropy, softmaxEvaluation } from "./softmax-cross-entropy.js";
 
 /**
  * A one-hidden-layer perceptron: x -> act(x W1 + b1) -> softmax(h W2 + b2) over `classes`,
@@ -89,8 +90,8 @@ class Activations {
 
 class MlpObjective implements Objective {
   readonly rows: number;
-  readonly y: Float64Array;
-  readonly activations: Activations;
+  private readonly y: Float64Array;
+  private readonly activations: Activations;
   private readonly dLogits: Float64Array;
   private readonly dz1: Float64Array;
   private readonly data: BoundMatrix;
@@ -155,9 +156,14 @@ class MlpObjective implements Objective {
     return softmaxCrossEntropy(this.activations.logits, this.y, this.rows, this.model.classes);
   }
 
-  /** Runs the forward pass (weights already checked). */
-  forward(w: Float64Array, action: string): void {
-    this.activations.forward(this.data.get(action), w);
+  /** Loss (the MLP has no regulariser) and the share of rows whose most likely class is the target. */
+  evaluate(w: Float64Array): Evaluation {
+    const action = "evaluate mlp";
+    checkWeights(action, this.model.size, w);
+    const m = this.data.get(action);
+    if (!allFinite(w)) return { loss: nanLoss(), accuracy: 0 };
+    this.activations.forward(m, w);
+    return softmaxEvaluation(this.activations.logits, this.y, this.rows, this.model.classes);
   }
 
   dispose(): void {
@@ -232,19 +238,8 @@ export class MlpModel implements Model {
 
   /** Loss and the share of rows whose most likely class is the target. */
   evaluate(w: Float64Array, batch: Batch): Evaluation {
-    const action = "evaluate mlp";
-    checkWeights(action, this.size, w);
-    const objective = this.bindMlp(batch, action);
-    try {
-      if (!allFinite(w)) return { loss: Number.NaN, accuracy: 0 };
-      objective.forward(w, action);
-      const { logits } = objective.activations;
-      const loss = softmaxCrossEntropy(logits, objective.y, batch.rows, this.classes);
-      const predicted = argmaxRows(logits, batch.rows, this.classes);
-      return { loss, accuracy: shareCorrect(predicted, objective.y) };
-    } finally {
-      objective.dispose();
-    }
+    checkWeights("evaluate mlp", this.size, w);
+    return evaluateOnce(this.bindMlp(batch, "evaluate mlp"), w);
   }
 
   private bindMlp(batch: Batch, action: string): MlpObjective {

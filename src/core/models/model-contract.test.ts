@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../data/rng.js";
+import type { Kernels } from "../linalg/kernels.js";
 import { referenceKernels } from "../linalg/reference-kernels.js";
 import { createModel, type ModelSpec } from "./create-model.js";
-import type { Batch, Model } from "./model.js";
+import type { Batch, Evaluation, Model } from "./model.js";
 import { backends, backendTolerance } from "./test-support/backends.js";
 import { relativeError } from "./test-support/gradient-check.js";
 import { randomBatch, randomWeights, type TargetKind } from "./test-support/random-batch.js";
@@ -31,6 +32,28 @@ const specs: [ModelSpec, TargetKind][] = [
 
 /** Models that predict a real-valued score (compared within tolerance), not a class or cluster. */
 const scorePredictions = new Set(["svm", "logistic", "linear"]);
+
+/** The accuracy or error `evaluate` should report, worked out from `predict` (none for K-means). */
+function expectedMetric(kind: ModelSpec["kind"], predicted: Float64Array, y: Float64Array) {
+  let total = 0;
+  for (let j = 0; j < y.length; j++) {
+    if (kind === "svm" || kind === "logistic") total += y[j] * predicted[j] > 0 ? 1 : 0;
+    else if (kind === "linear") total += (predicted[j] - y[j]) ** 2;
+    else total += predicted[j] === y[j] ? 1 : 0;
+  }
+  if (kind === "kmeans") return {};
+  return kind === "linear" ? { error: total / y.length } : { accuracy: total / y.length };
+}
+
+/** Kernels that count how often a batch is copied into the kernel layout. */
+function countingKernels(kernels: Kernels): { kernels: Kernels; copies: () => number } {
+  let copies = 0;
+  const matrix: Kernels["matrix"] = (x, rows, cols) => {
+    copies++;
+    return kernels.matrix(x, rows, cols);
+  };
+  return { kernels: { ...kernels, matrix }, copies: () => copies };
+}
 
 function setup(spec: ModelSpec, targets: TargetKind, model: Model, seed: number) {
   const rng = new Rng(seed);
@@ -103,6 +126,88 @@ describe.each(specs.map(([s, t]) => [JSON.stringify(s), s, t] as const))(
       },
     );
 
+    it.each(backends.map((k) => [k.name, k] as const))(
+      "on %s kernels evaluates a bound objective exactly as model.evaluate(w, batch) does",
+      (_backend, kernels) => {
+        const model = createModel(spec, dim, kernels);
+        const { batch, w } = setup(spec, targets, model, 77);
+        const objective = model.bind(batch);
+        expect(objective.evaluate(w)).toEqual(model.evaluate(w, batch));
+        objective.dispose();
+      },
+    );
+
+    it.each(backends.map((k) => [k.name, k] as const))(
+      "on %s kernels gives the right values over repeated evaluate() calls on one objective",
+      (_backend, kernels) => {
+        const model = createModel(spec, dim, kernels);
+        const { rng, batch, w } = setup(spec, targets, model, 78);
+        const tol = backendTolerance(kernels);
+        const others = [0.1, 0.5, 2].map((scale) => {
+          const v = w.slice();
+          for (let k = 0; k < v.length; k++) v[k] += scale * rng.normal();
+          return v;
+        });
+        const weights = [w, ...others, w];
+        const objective = model.bind(batch);
+        const grad = new Float64Array(model.size);
+        const seen: Evaluation[] = [];
+        for (const v of weights) {
+          const evaluation = objective.evaluate(v);
+          seen.push(evaluation);
+          const expectedLoss = reference.bind(batch).loss(v);
+          expect(Math.abs(evaluation.loss - expectedLoss)).toBeLessThanOrEqual(
+            tol * Math.abs(expectedLoss),
+          );
+          const { accuracy, error } = expectedMetric(
+            spec.kind,
+            reference.predict(v, batch.x, batch.rows),
+            batch.y,
+          );
+          expect(evaluation.accuracy).toBe(accuracy);
+          if (error === undefined) expect(evaluation.error).toBeUndefined();
+          else expect(relativeError([evaluation.error ?? 0], [error])).toBeLessThanOrEqual(tol);
+          expect(evaluation).toEqual(model.evaluate(v, batch));
+          // Training steps in between share the objective's scratch buffers.
+          objective.lossAndGradient(others[0], grad);
+        }
+        expect(seen[weights.length - 1]).toEqual(seen[0]);
+        expect(new Set(seen.map((e) => e.loss)).size).toBe(weights.length - 1);
+        objective.dispose();
+      },
+    );
+
+    it.each(backends.map((k) => [k.name, k] as const))(
+      "on %s kernels evaluates a bound objective to a NaN loss for NaN or infinite weights",
+      (_backend, kernels) => {
+        const model = createModel(spec, dim, kernels);
+        const { batch, w } = setup(spec, targets, model, 79);
+        const objective = model.bind(batch);
+        for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+          const poisoned = w.slice();
+          poisoned[0] = bad;
+          const evaluation = objective.evaluate(poisoned);
+          expect(evaluation.loss).toBeNaN();
+          expect(evaluation).toEqual(model.evaluate(poisoned, batch));
+        }
+        // A NaN evaluation leaves the objective usable.
+        expect(objective.evaluate(w)).toEqual(model.evaluate(w, batch));
+        objective.dispose();
+      },
+    );
+
+    it("copies the batch once per bind, however often the objective is evaluated", () => {
+      const counting = countingKernels(referenceKernels);
+      const model = createModel(spec, dim, counting.kernels);
+      const { batch, w } = setup(spec, targets, model, 80);
+      const objective = model.bind(batch);
+      for (let i = 0; i < 5; i++) objective.evaluate(w);
+      expect(counting.copies()).toBe(1);
+      objective.dispose();
+      model.evaluate(w, batch);
+      expect(counting.copies()).toBe(2);
+    });
+
     it("agrees between loss() and lossAndGradient(), whatever the gradient buffer held", () => {
       const { batch, w } = setup(spec, targets, reference, 73);
       const objective = reference.bind(batch);
@@ -134,6 +239,9 @@ describe.each(specs.map(([s, t]) => [JSON.stringify(s), s, t] as const))(
       expect(() => objective.lossAndGradient(w, new Float64Array(reference.size))).toThrow(
         `Cannot compute the ${spec.kind} gradient: the objective was disposed`,
       );
+      expect(() => objective.evaluate(w)).toThrow(
+        `Cannot evaluate ${spec.kind}: the objective was disposed`,
+      );
     });
 
     it("predicts nothing for no rows and rejects wrong weight lengths with exact wording", () => {
@@ -142,6 +250,9 @@ describe.each(specs.map(([s, t]) => [JSON.stringify(s), s, t] as const))(
       const short = new Float64Array(reference.size - 1);
       const size = reference.size;
       expect(() => reference.evaluate(short, batch)).toThrow(
+        `Cannot evaluate ${spec.kind}: expected ${size} weights, got ${size - 1}`,
+      );
+      expect(() => reference.bind(batch).evaluate(short)).toThrow(
         `Cannot evaluate ${spec.kind}: expected ${size} weights, got ${size - 1}`,
       );
       expect(() => reference.predict(short, batch.x, batch.rows)).toThrow(

@@ -19,6 +19,13 @@ export interface Objective {
   lossAndGradient(w: Float64Array, grad: Float64Array): number;
   /** The mean loss only. */
   loss(w: Float64Array): number;
+  /**
+   * What the model reports on the bound data at `w`: the mean loss including the regulariser,
+   * plus the accuracy (classifiers) or the mean squared error (regression). Reuses the bound
+   * copy, so evaluating on a fixed test set every round copies it only once. NaN or infinite
+   * weights give a NaN loss, never a throw.
+   */
+  evaluate(w: Float64Array): Evaluation;
   /** Frees kernel memory. */
   dispose(): void;
 }
@@ -45,5 +52,9 @@ export interface Model {
   bind(batch: Batch): Objective;
   /** One prediction per row: a score/sign for binary, a class for multi-class, a value for regression, a cluster for K-means. */
   predict(w: Float64Array, x: Float32Array, rows: number): Float64Array;
+  /**
+   * `bind(batch).evaluate(w)` for a batch used once; a caller that evaluates the same data
+   * repeatedly binds it once and calls `Objective.evaluate` instead.
+   */
   evaluate(w: Float64Array, batch: Batch): Evaluation;
 }

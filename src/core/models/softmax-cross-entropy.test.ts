@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { argmaxRows, shareCorrect, softmaxCrossEntropy } from "./softmax-cross-entropy.js";
+import {
+  argmaxRows,
+  shareCorrect,
+  softmaxCrossEntropy,
+  softmaxEvaluation,
+} from "./softmax-cross-entropy.js";
 
 describe("softmaxCrossEntropy", () => {
   it("is -log of the target's softmax probability, averaged over rows", () => {
@@ -33,5 +38,22 @@ describe("argmaxRows", () => {
     const logits = Float64Array.of(1, 3, 3, 5, -1, 0, 0, Number.NaN, 1);
     expect(Array.from(argmaxRows(logits, 3, 3))).toEqual([1, 0, Number.NaN]);
     expect(shareCorrect(Float64Array.of(1, 0, Number.NaN), Float64Array.of(1, 1, 2))).toBe(1 / 3);
+  });
+});
+
+describe("softmaxEvaluation", () => {
+  it("agrees with softmaxCrossEntropy, argmaxRows and shareCorrect, ties and NaN rows included", () => {
+    const logits = Float64Array.of(1, 3, 3, 5, -1, 0, 0, Number.NaN, 1, 2, 2, 2, Number.NaN, 0, 9);
+    const y = Float64Array.of(1, 0, 2, 0, 2);
+    const clean = logits.subarray(0, 6);
+    const evaluation = softmaxEvaluation(clean, y, 2, 3);
+    expect(evaluation.loss).toBe(softmaxCrossEntropy(clean, y, 2, 3));
+    expect(evaluation.accuracy).toBe(shareCorrect(argmaxRows(clean, 2, 3), y.subarray(0, 2)));
+    const withNaN = softmaxEvaluation(logits, y, 5, 3);
+    expect(withNaN.loss).toBeNaN();
+    // Rows 0 (first of the tied largest), 1 and 3 (a three-way tie goes to class 0) are right;
+    // rows 2 and 4 hold a NaN and count as wrong whatever their target.
+    expect(withNaN.accuracy).toBe(shareCorrect(argmaxRows(logits, 5, 3), y));
+    expect(withNaN.accuracy).toBe(3 / 5);
   });
 });

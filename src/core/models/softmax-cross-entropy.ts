@@ -61,3 +61,38 @@ export function shareCorrect(predicted: Float64Array, y: Float64Array): number {
   for (let j = 0; j < y.length; j++) if (predicted[j] === y[j]) correct++;
   return correct / y.length;
 }
+
+/**
+ * `softmaxCrossEntropy` and the share of rows whose largest logit (the first on ties) is the
+ * target, in one pass over the logits and without allocating: what softmax regression and the
+ * MLP report. A row holding a NaN makes the loss NaN and counts as wrong, as with `argmaxRows`.
+ */
+export function softmaxEvaluation(
+  logits: Float64Array,
+  y: Float64Array,
+  rows: number,
+  classes: number,
+): { loss: number; accuracy: number } {
+  let total = 0;
+  let correct = 0;
+  for (let j = 0; j < rows; j++) {
+    const o = j * classes;
+    let best = 0;
+    let max = logits[o];
+    for (let c = 1; c < classes; c++) {
+      const v = logits[o + c];
+      if (v > max) {
+        max = v;
+        best = c;
+      } else if (Number.isNaN(v)) {
+        max = v; // NaN from here on: no later comparison succeeds, and the loss turns NaN
+      }
+    }
+    let sumExp = 0;
+    for (let c = 0; c < classes; c++) sumExp += Math.exp(logits[o + c] - max);
+    const target = y[j];
+    total += Math.log(sumExp) - (logits[o + target] - max);
+    if (best === target && !Number.isNaN(max)) correct++;
+  }
+  return { loss: total / rows, accuracy: correct / rows };
+}

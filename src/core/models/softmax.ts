@@ -1,6 +1,7 @@
 import type { Rng } from "../data/rng.js";
 import type { Kernels } from "../linalg/kernels.js";
 import { BoundMatrix, withMatrix } from "./bound-matrix.js";
+import { evaluateOnce } from "./evaluate-once.js";
 import { allFinite, nanLoss } from "./finite-weights.js";
 import {
   checkBatch,
@@ -13,7 +14,7 @@ import {
 } from "./input-checks.js";
 import type { Batch, Evaluation, Model, Objective } from "./model.js";
 import { addL2Gradient, l2Penalty } from "./regularizer.js";
-import { argmaxRows, shareCorrect, softmaxCrossEntropy } from "./softmax-cross-entropy.js";
+import { argmaxRows, softmaxCrossEntropy, softmaxEvaluation } from "./softmax-cross-entropy.js";
 import { transpose } from "./transpose.js";
 
 /**
@@ -39,9 +40,9 @@ export interface SoftmaxOptions {
 
 class SoftmaxObjective implements Objective {
   readonly rows: number;
-  readonly y: Float64Array;
+  private readonly y: Float64Array;
   /** X W^T from the last pass, rows x classes. */
-  readonly logits: Float64Array;
+  private readonly logits: Float64Array;
   private readonly dLogits: Float64Array;
   /** W^T and the gradient's transpose, inputDim x classes (the kernels' layout). */
   private readonly weightsT: Float64Array;
@@ -85,14 +86,25 @@ class SoftmaxObjective implements Objective {
     return this.lossFromLogits(w);
   }
 
+  /** Loss and the share of rows whose most likely class is the target, from one pass over X. */
+  evaluate(w: Float64Array): Evaluation {
+    const action = "evaluate softmax";
+    checkWeights(action, this.model.size, w);
+    if (!allFinite(w)) return { loss: nanLoss(), accuracy: 0 };
+    this.computeLogits(w, action);
+    const { classes, lambda } = this.model;
+    const { loss, accuracy } = softmaxEvaluation(this.logits, this.y, this.rows, classes);
+    return { loss: loss + l2Penalty(w, lambda), accuracy };
+  }
+
   /** Fills `logits` with X W^T (weights already checked). */
-  computeLogits(w: Float64Array, action: string): void {
+  private computeLogits(w: Float64Array, action: string): void {
     const { classes, inputDim, kernels } = this.model;
     transpose(w, classes, inputDim, this.weightsT);
     kernels.matMul(this.data.get(action), this.weightsT, classes, this.logits);
   }
 
-  lossFromLogits(w: Float64Array): number {
+  private lossFromLogits(w: Float64Array): number {
     const { classes, lambda } = this.model;
     return softmaxCrossEntropy(this.logits, this.y, this.rows, classes) + l2Penalty(w, lambda);
   }
@@ -149,17 +161,8 @@ export class SoftmaxModel implements Model {
 
   /** Loss and the share of rows whose most likely class is the target. */
   evaluate(w: Float64Array, batch: Batch): Evaluation {
-    const action = "evaluate softmax";
-    checkWeights(action, this.size, w);
-    const objective = this.bindSoftmax(batch, action);
-    try {
-      if (!allFinite(w)) return { loss: Number.NaN, accuracy: 0 };
-      objective.computeLogits(w, action);
-      const predicted = argmaxRows(objective.logits, batch.rows, this.classes);
-      return { loss: objective.lossFromLogits(w), accuracy: shareCorrect(predicted, objective.y) };
-    } finally {
-      objective.dispose();
-    }
+    checkWeights("evaluate softmax", this.size, w);
+    return evaluateOnce(this.bindSoftmax(batch, "evaluate softmax"), w);
   }
 
   private bindSoftmax(batch: Batch, action: string): SoftmaxObjective {

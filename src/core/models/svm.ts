@@ -1,6 +1,7 @@
 import type { Rng } from "../data/rng.js";
 import type { Kernels } from "../linalg/kernels.js";
 import { BoundMatrix, withMatrix } from "./bound-matrix.js";
+import { evaluateOnce } from "./evaluate-once.js";
 import { allFinite, nanLoss } from "./finite-weights.js";
 import {
   checkBatch,
@@ -185,12 +186,7 @@ export class SvmModel implements Model {
 
   evaluate(w: Float64Array, batch: Batch): Evaluation {
     checkWeights("evaluate svm", this.size, w);
-    const objective = this.bindSvm(batch, "evaluate svm");
-    try {
-      return objective.evaluate(w);
-    } finally {
-      objective.dispose();
-    }
+    return evaluateOnce(this.bindSvm(batch, "evaluate svm"), w);
   }
 
   private bindSvm(batch: Batch, action: string): SvmObjective {

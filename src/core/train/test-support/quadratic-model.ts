@@ -59,6 +59,10 @@ export function quadraticTestModel(dim: number): QuadraticTestModel {
         evaluations.push({ bindId, kind: "loss", w: w.slice() });
         return loss(w);
       },
+      evaluate(w) {
+        if (disposed.has(bindId)) throw new Error(`objective ${bindId} used after dispose()`);
+        return { loss: loss(w) };
+      },
       dispose() {
         disposed.add(bindId);
       },

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerBenchCommand } from "./bench-command.js";
 
 /** Builds the `fedtau` command with every subcommand registered. */
 export function buildProgram(): Command {
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     )
     .version("0.1.0")
     .showHelpAfterError();
+  registerBenchCommand(program);
   return program;
 }
 

@@ -4,7 +4,10 @@
  * data as a `KernelMatrix` prepared once (each backend keeps its own layout) and call these.
  *
  * Weights and vectors cross the interface as Float64Array; a backend may compute in float32 and
- * must state its tolerance against the reference (see kernels.test.ts).
+ * must state its tolerance against the reference (see kernels.test.ts: wasm-simd is within 1e-5
+ * of the norm of the reference result). A backend may also skip columns of X that are zero in
+ * every row: with non-finite weights it can then differ from the reference, which turns
+ * 0 * Infinity into NaN. Pick a backend with `getKernels` / `loadKernels` (select-kernels.ts).
  */
 export interface KernelMatrix {
   readonly rows: number;

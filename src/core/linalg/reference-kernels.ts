@@ -1,4 +1,7 @@
+import { checkLength, checkMatrixShape, checkWidth } from "./kernel-args.js";
 import type { KernelMatrix, Kernels } from "./kernels.js";
+
+const NAME = "reference";
 
 /** Plain float64-accumulating loops over the row-major float32 data: the reference backend. */
 class ReferenceMatrix implements KernelMatrix {
@@ -13,24 +16,28 @@ class ReferenceMatrix implements KernelMatrix {
   }
 }
 
-function own(m: KernelMatrix): ReferenceMatrix {
-  if (!(m instanceof ReferenceMatrix)) throw new TypeError("matrix was made by another backend");
-  if (m.disposed) throw new Error("matrix used after dispose()");
+function own(m: KernelMatrix, op: string): ReferenceMatrix {
+  if (!(m instanceof ReferenceMatrix)) {
+    throw new TypeError(
+      `${NAME} ${op}: the matrix was made by another kernels backend; make it with this backend's matrix()`,
+    );
+  }
+  if (m.disposed) throw new Error(`${NAME} ${op}: the matrix was used after dispose()`);
   return m;
 }
 
 export const referenceKernels: Kernels = {
-  name: "reference",
+  name: NAME,
 
   matrix(x, rows, cols) {
-    if (x.length < rows * cols) {
-      throw new RangeError(`matrix needs ${rows * cols} values (${rows} x ${cols}), got ${x.length}`);
-    }
+    checkMatrixShape(NAME, x, rows, cols);
     return new ReferenceMatrix(x.slice(0, rows * cols), rows, cols);
   },
 
   matVec(mm, w, out) {
-    const { x, rows, cols } = own(mm);
+    const { x, rows, cols } = own(mm, "matVec");
+    checkLength("matVec", "w", w, cols);
+    checkLength("matVec", "out", out, rows);
     for (let j = 0; j < rows; j++) {
       let s = 0;
       const o = j * cols;
@@ -40,7 +47,9 @@ export const referenceKernels: Kernels = {
   },
 
   matTVec(mm, r, out) {
-    const { x, rows, cols } = own(mm);
+    const { x, rows, cols } = own(mm, "matTVec");
+    checkLength("matTVec", "r", r, rows);
+    checkLength("matTVec", "out", out, cols);
     out.fill(0, 0, cols);
     for (let j = 0; j < rows; j++) {
       const rj = r[j];
@@ -51,7 +60,10 @@ export const referenceKernels: Kernels = {
   },
 
   squaredHinge(mm, y, w, g) {
-    const { x, rows, cols } = own(mm);
+    const { x, rows, cols } = own(mm, "squaredHinge");
+    checkLength("squaredHinge", "y", y, rows);
+    checkLength("squaredHinge", "w", w, cols);
+    checkLength("squaredHinge", "g", g, cols);
     g.fill(0, 0, cols);
     let sum = 0;
     for (let j = 0; j < rows; j++) {
@@ -68,7 +80,10 @@ export const referenceKernels: Kernels = {
   },
 
   matMul(mm, w, h, out) {
-    const { x, rows, cols } = own(mm);
+    const { x, rows, cols } = own(mm, "matMul");
+    checkWidth("matMul", h);
+    checkLength("matMul", "w", w, cols * h);
+    checkLength("matMul", "out", out, rows * h);
     out.fill(0, 0, rows * h);
     for (let j = 0; j < rows; j++) {
       const xo = j * cols;
@@ -83,7 +98,10 @@ export const referenceKernels: Kernels = {
   },
 
   matTMul(mm, gIn, h, out) {
-    const { x, rows, cols } = own(mm);
+    const { x, rows, cols } = own(mm, "matTMul");
+    checkWidth("matTMul", h);
+    checkLength("matTMul", "g", gIn, rows * h);
+    checkLength("matTMul", "out", out, cols * h);
     out.fill(0, 0, cols * h);
     for (let j = 0; j < rows; j++) {
       const xo = j * cols;

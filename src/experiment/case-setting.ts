@@ -1,0 +1,33 @@
+/**
+ * The data-distribution cases of an experiment (algorithm.md section 5): 1 uniform,
+ * 2 non-uniform (by label), 3 replicated, 4 mixed.
+ */
+export type CaseId = 1 | 2 | 3 | 4;
+
+export const ALL_CASES: readonly CaseId[] = [1, 2, 3, 4];
+
+export const CASE_NAMES: Readonly<Record<CaseId, string>> = {
+  1: "uniform",
+  2: "non-uniform",
+  3: "replicated",
+  4: "mixed",
+};
+
+/** Parses "1,2,3,4" (also accepts the names, e.g. "uniform,mixed"). Throws a readable error. */
+export function parseCases(text: string): CaseId[] {
+  const parts = text.split(",").map((p) => p.trim().toLowerCase());
+  if (parts.every((p) => p === "")) throw new Error("No cases given: expected e.g. 1,2,3,4");
+  const out: CaseId[] = [];
+  for (const part of parts) {
+    const byName = ALL_CASES.find((c) => CASE_NAMES[c] === part);
+    const id = byName ?? (/^[1-4]$/.test(part) ? (Number(part) as CaseId) : undefined);
+    if (id === undefined) {
+      throw new Error(
+        `Unknown case "${part}": expected 1 (uniform), 2 (non-uniform), 3 (replicated) or 4 (mixed)`,
+      );
+    }
+    if (out.includes(id)) throw new Error(`Case ${id} is listed twice`);
+    out.push(id);
+  }
+  return out;
+}

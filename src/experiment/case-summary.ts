@@ -1,0 +1,56 @@
+import type { CaseId } from "./case-setting.js";
+import type { RunRecord } from "./run-record.js";
+
+/** How the adaptive run of one model on one case compares with the fixed-tau runs. */
+export interface CaseSummary {
+  readonly model: string;
+  readonly caseId: CaseId;
+  readonly adaptive: RunRecord | undefined;
+  /** The fixed-tau run with the lowest final loss. */
+  readonly bestFixed: RunRecord | undefined;
+  readonly tauOne: RunRecord | undefined;
+  /** adaptive final loss / best fixed final loss (NaN when either is missing). */
+  readonly ratioToBest: number;
+  /** adaptive final loss / tau = 1 final loss. */
+  readonly ratioToTauOne: number;
+}
+
+/** One summary per (model, case), in the order the runs appear. */
+export function summariseCases(runs: readonly RunRecord[]): CaseSummary[] {
+  const keys: string[] = [];
+  const groups = new Map<string, RunRecord[]>();
+  for (const r of runs) {
+    const key = `${r.model}\u0000${r.caseId}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = [];
+      groups.set(key, g);
+      keys.push(key);
+    }
+    g.push(r);
+  }
+  return keys.map((key) => {
+    const g = groups.get(key)!;
+    const adaptive = g.find((r) => r.tau === "adaptive");
+    const fixed = g.filter((r) => r.tau !== "adaptive");
+    let bestFixed: RunRecord | undefined;
+    for (const r of fixed) {
+      if (!Number.isFinite(r.finalLoss)) continue;
+      if (!bestFixed || r.finalLoss < bestFixed.finalLoss) bestFixed = r;
+    }
+    const tauOne = fixed.find((r) => r.tau === 1);
+    return {
+      model: g[0].model,
+      caseId: g[0].caseId,
+      adaptive,
+      bestFixed,
+      tauOne,
+      ratioToBest: ratio(adaptive, bestFixed),
+      ratioToTauOne: ratio(adaptive, tauOne),
+    };
+  });
+}
+
+function ratio(a: RunRecord | undefined, b: RunRecord | undefined): number {
+  return a && b ? a.finalLoss / b.finalLoss : Number.NaN;
+}

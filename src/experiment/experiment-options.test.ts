@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SETTINGS, resolveSettings } from "./experiment-options.js";
+import { countRuns, planExperiment } from "./experiment-plan.js";
+
+describe("experiment settings", () => {
+  it("defaults to the paper's SVM experiment", () => {
+    const s = resolveSettings();
+    expect(s).toEqual(DEFAULT_SETTINGS);
+    expect(s.models).toEqual(["svm"]);
+    expect(s.cases).toEqual([1, 2, 3, 4]);
+    expect(s.taus).toEqual(["adaptive", 1, 2, 3, 5, 7, 10, 20, 30, 50, 70, 100]);
+    expect(s.budget).toBe(15);
+    expect(s.sgd).toBeUndefined();
+  });
+
+  it("keeps what is given and ignores undefined", () => {
+    const s = resolveSettings({ nodes: 3, sgd: 100, eta: undefined });
+    expect(s.nodes).toBe(3);
+    expect(s.sgd).toBe(100);
+    expect(s.eta).toBe(0.01);
+  });
+
+  it.each([
+    [{ nodes: 0 }, /Bad nodes 0/],
+    [{ nodes: 2.5 }, /Bad nodes 2.5/],
+    [{ budget: -1 }, /Bad budget -1/],
+    [{ budget: Number.NaN }, /Bad budget NaN/],
+    [{ eta: 0 }, /Bad eta 0/],
+    [{ sgd: 0 }, /Bad SGD batch size 0/],
+    [{ cases: [] }, /No case/],
+    [{ cases: [5 as 1] }, /Unknown case 5/],
+    [{ taus: [0] }, /Bad tau setting 0/],
+    [{ taus: [2, 2] }, /listed twice/],
+    [{ cost: "free" as "simulated" }, /Bad cost mode "free"/],
+    [{ globalCostScale: 0 }, /Bad global cost scale 0/],
+    [{ models: [] }, /No model/],
+    [{ seed: -1 }, /Bad seed -1/],
+  ])("rejects %j", (options, message) => {
+    expect(() => resolveSettings(options)).toThrow(message);
+  });
+});
+
+describe("experiment plan", () => {
+  it("groups runs by model then case, tau settings in the order given", () => {
+    const groups = planExperiment(
+      resolveSettings({ models: ["svm", "logistic"], cases: [2, 1], taus: ["adaptive", 5] }),
+    );
+    expect(groups.map((g) => [g.model, g.caseId])).toEqual([
+      ["svm", 2],
+      ["svm", 1],
+      ["logistic", 2],
+      ["logistic", 1],
+    ]);
+    expect(groups[1].runs).toEqual([
+      { index: 2, model: "svm", caseId: 1, tau: "adaptive" },
+      { index: 3, model: "svm", caseId: 1, tau: 5 },
+    ]);
+    expect(countRuns(groups)).toBe(8);
+  });
+
+  it("has 48 runs by default", () => {
+    expect(countRuns(planExperiment(resolveSettings()))).toBe(48);
+  });
+});
+
+describe("experiment settings: names", () => {
+  it.each([
+    [{ models: ["svm", "nope"] }, /Unknown model "nope"/],
+    [{ dataset: "mnits" }, /Unknown data set "mnits"/],
+    [{ task: "parity" }, /Unknown task "parity"/],
+  ])("rejects %j", (options, message) => {
+    expect(() => resolveSettings(options)).toThrow(message);
+  });
+});

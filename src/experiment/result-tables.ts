@@ -1,0 +1,44 @@
+import { CASE_NAMES } from "./case-setting.js";
+import type { Column } from "./csv-table.js";
+import type { RoundRecord, RunRecord } from "./run-record.js";
+import { formatTauSetting } from "./tau-setting.js";
+
+/** The columns of results.csv (results.json rows use the same names). */
+export const RUN_COLUMNS: readonly Column<RunRecord>[] = [
+  { header: "model", value: (r) => r.model },
+  { header: "case", value: (r) => r.caseId },
+  { header: "case_name", value: (r) => CASE_NAMES[r.caseId] },
+  { header: "tau_setting", value: (r) => formatTauSetting(r.tau) },
+  { header: "final_loss", value: (r) => r.finalLoss },
+  { header: "test_accuracy", value: (r) => r.testAccuracy },
+  { header: "test_loss", value: (r) => r.testLoss },
+  { header: "mean_tau", value: (r) => r.meanTau },
+  { header: "rounds", value: (r) => r.rounds },
+  { header: "iterations", value: (r) => r.iterations },
+  { header: "beta", value: (r) => r.beta },
+  { header: "delta", value: (r) => r.delta },
+  { header: "rho", value: (r) => r.rho },
+  { header: "spent", value: (r) => r.spent },
+  { header: "budget", value: (r) => r.budget },
+];
+
+/** The columns of rounds.csv. */
+export const ROUND_COLUMNS: readonly Column<RoundRecord>[] = [
+  { header: "model", value: (r) => r.model },
+  { header: "case", value: (r) => r.caseId },
+  { header: "tau_setting", value: (r) => formatTauSetting(r.tauSetting) },
+  { header: "round", value: (r) => r.round },
+  { header: "kind", value: (r) => r.kind },
+  { header: "tau", value: (r) => r.tau },
+  { header: "tau_done", value: (r) => r.tauDone },
+  { header: "loss", value: (r) => r.loss },
+  { header: "test_loss", value: (r) => r.testLoss },
+  { header: "test_accuracy", value: (r) => r.testAccuracy },
+  { header: "beta", value: (r) => r.beta },
+  { header: "rho", value: (r) => r.rho },
+  { header: "delta", value: (r) => r.delta },
+  { header: "c", value: (r) => r.c },
+  { header: "b", value: (r) => r.b },
+  { header: "spent", value: (r) => r.spent },
+  { header: "nodes_reported", value: (r) => r.nodesReported },
+];

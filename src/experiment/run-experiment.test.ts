@@ -1,0 +1,116 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { RESULT_FILES } from "./experiment-files.js";
+import type { ExperimentProgress } from "./experiment-progress.js";
+import { runExperiment } from "./run-experiment.js";
+
+const tiny = {
+  nodes: 3,
+  cases: [1, 4] as const,
+  taus: ["adaptive", 1, 5] as const,
+  budget: 1.5,
+  sgd: 50,
+  seed: 7,
+};
+
+const dirs: string[] = [];
+async function freshDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), "fedtau-experiment-"));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function readAll(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const f of RESULT_FILES) out[f] = await readFile(join(dir, f), "utf8");
+  return out;
+}
+
+describe("runExperiment", () => {
+  it("gives identical files for equal settings with simulated costs, report timestamp aside", async () => {
+    const [a, b] = [await freshDir(), await freshDir()];
+    const events: ExperimentProgress[] = [];
+    const first = await runExperiment(
+      { ...tiny, cases: [...tiny.cases], taus: [...tiny.taus], out: a, now: () => new Date(0) },
+      (e) => events.push(e),
+    );
+    await runExperiment({
+      ...tiny,
+      cases: [...tiny.cases],
+      taus: [...tiny.taus],
+      out: b,
+      now: () => new Date(86_400_000),
+    });
+    const fa = await readAll(a);
+    const fb = await readAll(b);
+    for (const f of ["results.csv", "results.json", "rounds.csv"] as const)
+      expect(fa[f]).toBe(fb[f]);
+    expect(fa["report.html"]).toContain("1970-01-01T00:00:00.000Z");
+    expect(fa["report.html"].replace("1970-01-01T00:00:00.000Z", "T")).toBe(
+      fb["report.html"].replace("1970-01-02T00:00:00.000Z", "T"),
+    );
+
+    // One row per run, in plan order, each near its budget and with sensible numbers.
+    expect(first.runs.map((r) => [r.caseId, r.tau])).toEqual([
+      [1, "adaptive"],
+      [1, 1],
+      [1, 5],
+      [4, "adaptive"],
+      [4, 1],
+      [4, 5],
+    ]);
+    for (const r of first.runs) {
+      // Simulated costs are random: the last rounds may overshoot the budget by about one b.
+      expect(r.spent).toBeGreaterThan(tiny.budget * 0.75);
+      expect(r.spent).toBeLessThan(tiny.budget * 1.25);
+      expect(r.finalLoss).toBeGreaterThan(0);
+      expect(r.finalLoss).toBeLessThan(1); // the loss at w = 0
+      expect(r.testAccuracy).toBeGreaterThan(0.5);
+      expect(r.rounds).toBe(
+        first.rounds.filter((x) => x.caseId === r.caseId && x.tauSetting === r.tau).length,
+      );
+    }
+    const fixed5 = first.runs.find((r) => r.tau === 5)!;
+    expect(fixed5.meanTau).toBeLessThanOrEqual(5);
+    expect(fixed5.iterations).toBeGreaterThan(fixed5.rounds);
+    const json = JSON.parse(fa["results.json"]);
+    expect(json.runs).toHaveLength(6);
+    expect(json.settings).toMatchObject({ nodes: 3, sgd: 50, seed: 7, budget: 1.5 });
+
+    // Progress: a start and an end per run, rounds between, counts rising to the total.
+    const ends = events.filter((e) => e.kind === "run-end");
+    expect(ends.map((e) => e.completed)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(events.filter((e) => e.kind === "run-start")).toHaveLength(6);
+    expect(events.filter((e) => e.kind === "round")).toHaveLength(first.rounds.length);
+  });
+
+  it("changes with the seed", async () => {
+    const base = { ...tiny, cases: [1 as const], taus: [5] };
+    const a = await runExperiment({ ...base });
+    const b = await runExperiment({ ...base, seed: 8 });
+    expect(a.files).toEqual([]);
+    expect(a.runs[0].finalLoss).not.toBe(b.runs[0].finalLoss);
+  });
+
+  it("rejects bad settings before loading anything", async () => {
+    await expect(runExperiment({ nodes: 0 })).rejects.toThrow(/Bad nodes 0/);
+  });
+});
+
+describe("runExperiment with a model that does not fit the task", () => {
+  it("fails before any run", async () => {
+    const seen: ExperimentProgress[] = [];
+    await expect(
+      runExperiment(
+        { models: ["svm", "logistic"], task: "digits", cases: [1], taus: [1], budget: 0.5 },
+        (e) => seen.push(e),
+      ),
+    ).rejects.toThrow(/not \+1 or -1/);
+    expect(seen).toEqual([]);
+  });
+});

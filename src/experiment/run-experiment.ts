@@ -1,0 +1,109 @@
+import { getKernels } from "../core/linalg/select-kernels.js";
+import { createModel, parseModelName } from "../core/models/create-model.js";
+import type { Model, Objective } from "../core/models/model.js";
+import { loadDataset } from "../datasets/load-dataset.js";
+import { caseNodeData, prepareData } from "./experiment-data.js";
+import { writeExperimentFiles } from "./experiment-files.js";
+import {
+  type ExperimentOptions,
+  type ExperimentSettings,
+  resolveSettings,
+} from "./experiment-options.js";
+import { countRuns, planExperiment } from "./experiment-plan.js";
+import type { ProgressListener } from "./experiment-progress.js";
+import { runOne } from "./run-one.js";
+import type { RoundRecord, RunRecord } from "./run-record.js";
+
+export interface RunExperimentOptions extends ExperimentOptions {
+  /** Directory for the result files; absent: nothing is written. */
+  readonly out?: string;
+  /** The report's generated-at time (default: now). */
+  readonly now?: () => Date;
+}
+
+export interface ExperimentResult {
+  readonly settings: ExperimentSettings;
+  /** One record per run, in plan order (model, case, tau setting). */
+  readonly runs: readonly RunRecord[];
+  readonly rounds: readonly RoundRecord[];
+  /** Paths of the files written (empty without `out`). */
+  readonly files: readonly string[];
+  /** Wall time of the whole experiment (for display; not in any file). */
+  readonly wallSeconds: number;
+}
+
+/**
+ * Runs every (model, case, tau setting) of an experiment in turn under the same budget and seed,
+ * and writes results.csv, results.json, rounds.csv and report.html into `out`. The data set is
+ * loaded once, each case's node batches are made once and shared by its runs.
+ */
+export async function runExperiment(
+  options: RunExperimentOptions,
+  onProgress?: ProgressListener,
+): Promise<ExperimentResult> {
+  const started = performance.now();
+  const { out, now, ...rest } = options;
+  const settings = resolveSettings(rest);
+  const groups = planExperiment(settings);
+  const total = countRuns(groups);
+  const split = await loadDataset(settings.dataset);
+  const data = prepareData(split, settings.task);
+  const kernels = getKernels();
+  const runs: RunRecord[] = [];
+  const rounds: RoundRecord[] = [];
+  let completed = 0;
+
+  // Every model is made and bound to the full training data up front, so that a model that
+  // cannot learn the task fails before any run, not after an hour of them.
+  const models = new Map<string, { model: Model; trainObjective: Objective }>();
+  try {
+    for (const name of settings.models) {
+      const model = createModel(parseModelName(name), data.train.dim, kernels);
+      models.set(name, { model, trainObjective: model.bind(data.train) });
+    }
+    for (const group of groups) {
+      const { model, trainObjective } = models.get(group.model)!;
+      const nodeData = caseNodeData(data, settings.nodes, group.caseId);
+      const ctx = { settings, model, data, trainObjective, nodeData };
+      for (const run of group.runs) {
+        onProgress?.({ kind: "run-start", run, completed, total });
+        const t0 = performance.now();
+        const outcome = await runOne(ctx, run, (r) =>
+          onProgress?.({
+            kind: "round",
+            run,
+            round: r.round,
+            tau: r.tauDone,
+            spent: r.spent,
+            budget: settings.budget,
+            completed,
+            total,
+          }),
+        );
+        runs.push(outcome.record);
+        rounds.push(...outcome.rounds);
+        completed++;
+        onProgress?.({
+          kind: "run-end",
+          run,
+          record: outcome.record,
+          wallSeconds: (performance.now() - t0) / 1000,
+          completed,
+          total,
+        });
+      }
+    }
+  } finally {
+    for (const m of models.values()) m.trainObjective.dispose();
+  }
+
+  const files =
+    out === undefined
+      ? []
+      : await writeExperimentFiles(
+          out,
+          { settings, runs, rounds },
+          (now?.() ?? new Date()).toISOString(),
+        );
+  return { settings, runs, rounds, files, wallSeconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,137 @@
+import { Rng } from "../core/data/rng.js";
+import type { CostSource } from "../core/federation/cost-source.js";
+import { measuredCosts } from "../core/federation/measured-costs.js";
+import { runFederation } from "../core/federation/round-engine.js";
+import type { RoundEvent } from "../core/federation/round-event.js";
+import type { Batch, Model, Objective } from "../core/models/model.js";
+import { simulatedCosts } from "../sim/simulated-costs.js";
+import type { ExperimentData } from "./experiment-data.js";
+import { createExperimentNodes } from "./experiment-nodes.js";
+import type { ExperimentSettings } from "./experiment-options.js";
+import type { RunSpec } from "./experiment-plan.js";
+import type { RoundRecord, RunRecord } from "./run-record.js";
+
+/** What the runs of one model on one case share. */
+export interface CaseContext {
+  readonly settings: ExperimentSettings;
+  readonly model: Model;
+  readonly data: ExperimentData;
+  /** The full training data bound to the model once, for the final loss. */
+  readonly trainObjective: Objective;
+  readonly nodeData: readonly Batch[];
+}
+
+export interface RunOutcome {
+  readonly record: RunRecord;
+  readonly rounds: RoundRecord[];
+}
+
+/**
+ * One run: the simulated nodes of the case, driven by the round engine under the time budget,
+ * then the returned weights evaluated on the full training data and the test data. Every run of
+ * an experiment draws the same minibatches and simulated costs for the same seed.
+ */
+export async function runOne(
+  ctx: CaseContext,
+  spec: RunSpec,
+  onRound?: (record: RoundRecord, event: RoundEvent) => void,
+): Promise<RunOutcome> {
+  const { settings, model, data } = ctx;
+  const seed = settings.seed;
+  const sim = createExperimentNodes({
+    model,
+    nodeData: ctx.nodeData,
+    eta: settings.eta,
+    seed,
+    streams: settings.minibatches,
+    ...(settings.sgd !== undefined && {
+      // As the authors: only adaptive runs keep a round's last minibatch for the next round's
+      // first update (it serves beta_i); fixed-tau runs draw a fresh one for every update.
+      sgd: { batchSize: settings.sgd, carryOver: spec.tau === "adaptive" },
+    }),
+  });
+  const rounds: RoundRecord[] = [];
+  try {
+    const result = await runFederation(
+      {
+        modelSize: model.size,
+        initialWeights: model.initialWeights(new Rng(seed), data.train),
+        eta: settings.eta,
+        phi: settings.phi,
+        tauMode: spec.tau,
+        budget: { time: settings.budget },
+      },
+      {
+        links: sim.links,
+        costs: costSource(settings),
+        evaluate: (w) => model.evaluate(w, data.test),
+        onRound: (event) => {
+          const record = roundRecord(spec, event);
+          rounds.push(record);
+          onRound?.(record, event);
+        },
+      },
+    );
+    if (result.status !== "completed") {
+      const why = result.error?.message ?? result.status;
+      throw new Error(
+        `Run ${spec.model} case ${spec.caseId} tau=${spec.tau} ${result.status}: ${why}`,
+      );
+    }
+    const w = result.finalWeights;
+    const test = model.evaluate(w, data.test);
+    const record: RunRecord = {
+      model: spec.model,
+      caseId: spec.caseId,
+      tau: spec.tau,
+      finalLoss: ctx.trainObjective.loss(w),
+      testAccuracy: test.accuracy ?? null,
+      testLoss: test.loss,
+      meanTau: result.iterations > 0 ? result.meanTau : Number.NaN,
+      rounds: result.rounds,
+      iterations: result.iterations,
+      beta: result.estimates.beta ?? Number.NaN,
+      delta: result.estimates.delta ?? Number.NaN,
+      rho: result.estimates.rho ?? Number.NaN,
+      spent: result.spent.time ?? Number.NaN,
+      budget: settings.budget,
+    };
+    return { record, rounds };
+  } finally {
+    sim.dispose();
+  }
+}
+
+function costSource(s: ExperimentSettings): CostSource {
+  if (s.cost === "measured") return measuredCosts();
+  // A stream of its own, apart from the nodes' minibatch streams (Rng(seed).fork(i)).
+  const costSeed = new Rng(s.seed).fork(0xc0575).nextU32();
+  return simulatedCosts({
+    seed: costSeed,
+    localScale: s.localCostScale,
+    globalScale: s.globalCostScale,
+  });
+}
+
+function roundRecord(spec: RunSpec, e: RoundEvent): RoundRecord {
+  const time = e.costs.time;
+  return {
+    model: spec.model,
+    caseId: spec.caseId,
+    tauSetting: spec.tau,
+    round: e.round,
+    kind: e.kind,
+    tau: e.tau,
+    tauDone: e.tauDone.max,
+    loss: e.lossAtStart ?? Number.NaN,
+    testLoss: e.testLoss ?? Number.NaN,
+    testAccuracy: e.testAccuracy,
+    beta: e.beta ?? Number.NaN,
+    rho: e.rho ?? Number.NaN,
+    delta: e.delta ?? Number.NaN,
+    c: time?.c ?? Number.NaN,
+    b: time?.b ?? Number.NaN,
+    spent: e.spent.time ?? Number.NaN,
+    nodesReported: e.reported.length,
+  };
+}

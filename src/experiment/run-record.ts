@@ -1,0 +1,56 @@
+import type { CaseId } from "./case-setting.js";
+import type { TauSetting } from "./tau-setting.js";
+
+/** The outcome of one run: one row of results.csv / results.json. */
+export interface RunRecord {
+  readonly model: string;
+  readonly caseId: CaseId;
+  readonly tau: TauSetting;
+  /** Loss on the full training data (every node's samples) at the returned weights. */
+  readonly finalLoss: number;
+  /** Share of test samples predicted right at the returned weights; null for regression. */
+  readonly testAccuracy: number | null;
+  /** Test loss at the returned weights. */
+  readonly testLoss: number;
+  /** Mean tau weighted by iterations: sum tau^2 / sum tau over all rounds (as the authors report it). */
+  readonly meanTau: number;
+  /** Rounds, including the evaluation-only round. */
+  readonly rounds: number;
+  /** Local updates per node, summed over all rounds. */
+  readonly iterations: number;
+  /** The controller's last estimates (NaN when the run had none, e.g. fewer than two rounds). */
+  readonly beta: number;
+  readonly delta: number;
+  readonly rho: number;
+  /** Time budget spent (seconds, measured or simulated) and the budget. */
+  readonly spent: number;
+  readonly budget: number;
+}
+
+/** One round of one run: one row of rounds.csv. */
+export interface RoundRecord {
+  readonly model: string;
+  readonly caseId: CaseId;
+  readonly tauSetting: TauSetting;
+  readonly round: number;
+  /** "full", "last-full" (the budget's last full round) or "evaluation" (evaluation-only). */
+  readonly kind: string;
+  /** tau ordered for this round, and the most any node did. */
+  readonly tau: number;
+  readonly tauDone: number;
+  /** Global training loss at the round's starting weights, from the nodes' reports. */
+  readonly loss: number;
+  /** The global model after aggregation, on the test data (NaN/null when not evaluated). */
+  readonly testLoss: number;
+  readonly testAccuracy: number | null;
+  readonly beta: number;
+  readonly rho: number;
+  readonly delta: number;
+  /** Cost of one local update and of one aggregation, seconds. */
+  readonly c: number;
+  readonly b: number;
+  /** Time budget spent after this round. */
+  readonly spent: number;
+  /** Nodes whose report was used. */
+  readonly nodesReported: number;
+}

@@ -1,0 +1,62 @@
+/**
+ * A tau setting of an experiment: "adaptive" (the controller chooses tau every round) or a fixed
+ * number of local updates per round.
+ */
+export type TauSetting = "adaptive" | number;
+
+/** The paper's comparison grid (Wang et al., Fig. 4), with the adaptive run first. */
+export const DEFAULT_TAU_SETTINGS: readonly TauSetting[] = [
+  "adaptive",
+  1,
+  2,
+  3,
+  5,
+  7,
+  10,
+  20,
+  30,
+  50,
+  70,
+  100,
+];
+
+/** The largest fixed tau accepted (a round of more local updates than this is a typo). */
+export const MAX_FIXED_TAU = 100_000;
+
+/** "adaptive" or the fixed tau as text, as it appears in files and messages. */
+export function formatTauSetting(setting: TauSetting): string {
+  return setting === "adaptive" ? "adaptive" : String(setting);
+}
+
+/** Parses one setting: "adaptive" (or "a") or a positive integer. Throws a readable error. */
+export function parseTauSetting(text: string): TauSetting {
+  const t = text.trim().toLowerCase();
+  if (t === "adaptive" || t === "a") return "adaptive";
+  if (!/^\d+$/.test(t)) {
+    throw new Error(`Bad tau setting "${text}": expected "adaptive" or a positive integer`);
+  }
+  const n = Number(t);
+  if (n < 1 || n > MAX_FIXED_TAU) {
+    throw new Error(`Bad tau setting "${text}": a fixed tau must be in 1..${MAX_FIXED_TAU}`);
+  }
+  return n;
+}
+
+/**
+ * Parses a comma-separated list such as "adaptive,1,2,5". Duplicates are an error (they would
+ * run the same thing twice); the order given is kept.
+ */
+export function parseTauSettings(text: string): TauSetting[] {
+  const parts = text.split(",").map((p) => p.trim());
+  if (parts.length === 0 || parts.every((p) => p === "")) {
+    throw new Error("No tau settings given: expected e.g. adaptive,1,10,100");
+  }
+  const out: TauSetting[] = [];
+  for (const part of parts) {
+    if (part === "") throw new Error(`Empty entry in tau settings "${text}"`);
+    const s = parseTauSetting(part);
+    if (out.includes(s)) throw new Error(`Tau setting "${formatTauSetting(s)}" is listed twice`);
+    out.push(s);
+  }
+  return out;
+}

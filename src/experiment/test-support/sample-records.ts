@@ -1,0 +1,69 @@
+import type { CaseId } from "../case-setting.js";
+import type { RoundRecord, RunRecord } from "../run-record.js";
+import type { TauSetting } from "../tau-setting.js";
+
+/** A run record with plausible numbers; override what a test is about. */
+export function sampleRun(over: Partial<RunRecord> = {}): RunRecord {
+  return {
+    model: "svm",
+    caseId: 1,
+    tau: 1,
+    finalLoss: 0.25,
+    testAccuracy: 0.85,
+    testLoss: 0.26,
+    meanTau: 1,
+    rounds: 10,
+    iterations: 10,
+    beta: 2.5,
+    delta: 0.3,
+    rho: 1.2,
+    spent: 14.9,
+    budget: 15,
+    ...over,
+  };
+}
+
+/** Fixed-tau runs with the given final losses, plus an adaptive run, for one case. */
+export function sampleCase(
+  caseId: CaseId,
+  losses: Readonly<Record<number, number>>,
+  adaptiveLoss: number,
+): RunRecord[] {
+  const runs: RunRecord[] = [
+    sampleRun({ caseId, tau: "adaptive", finalLoss: adaptiveLoss, meanTau: 12.5 }),
+  ];
+  for (const [tau, loss] of Object.entries(losses)) {
+    runs.push(sampleRun({ caseId, tau: Number(tau), finalLoss: loss, meanTau: Number(tau) }));
+  }
+  return runs;
+}
+
+export function sampleRounds(
+  caseId: CaseId,
+  tauSetting: TauSetting,
+  taus: number[],
+): RoundRecord[] {
+  let spent = 0;
+  return taus.map((tau, i) => {
+    spent += 0.013 * tau + 0.13;
+    return {
+      model: "svm",
+      caseId,
+      tauSetting,
+      round: i + 1,
+      kind: i === taus.length - 1 ? "evaluation" : "full",
+      tau,
+      tauDone: tau,
+      loss: 0.5 / (i + 1),
+      testLoss: 0.5 / (i + 1),
+      testAccuracy: 0.8,
+      beta: i < 1 ? Number.NaN : 2,
+      rho: i < 1 ? Number.NaN : 1,
+      delta: 0.3,
+      c: 0.013,
+      b: 0.13,
+      spent,
+      nodesReported: 5,
+    };
+  });
+}

@@ -65,13 +65,14 @@ describe("architecture", () => {
       core: 0,
       protocol: 1,
       datasets: 1,
-      sim: 2,
-      node: 2,
-      aggregator: 2,
-      experiment: 3,
-      bench: 3,
-      dashboard: 3,
-      cli: 4,
+      transport: 2,
+      sim: 3,
+      node: 3,
+      aggregator: 3,
+      experiment: 4,
+      bench: 4,
+      dashboard: 4,
+      cli: 5,
     };
     const offences: string[] = [];
     for (const file of files) {

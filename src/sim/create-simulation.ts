@@ -1,7 +1,7 @@
-import { Rng } from "../core/data/rng.js";
 import type { Clock } from "../core/federation/cost-source.js";
 import type { Batch, Model } from "../core/models/model.js";
 import { LocalTrainer, type SgdOptions } from "../core/train/local-trainer.js";
+import { nodeRng } from "../core/train/node-rng.js";
 import { InProcessLink } from "./in-process-link.js";
 
 export interface SimulationOptions {
@@ -10,7 +10,7 @@ export interface SimulationOptions {
   readonly nodeData: readonly Batch[];
   readonly eta: number;
   readonly sgd?: SgdOptions;
-  /** Seeds the nodes' minibatch streams: node i draws from Rng(seed).fork(i). */
+  /** Seeds the nodes' minibatch streams: node i draws from nodeRng(seed, i) = Rng(seed).fork(i). */
   readonly seed: number;
   /** Times the local updates (default performance.now); a simulated cost source ignores it. */
   readonly clock?: Clock;
@@ -28,7 +28,6 @@ export interface Simulation {
 export function createSimulation(options: SimulationOptions): Simulation {
   const { model, nodeData, eta, sgd, clock } = options;
   if (nodeData.length === 0) throw new RangeError("Cannot create a simulation: no node data given");
-  const root = new Rng(options.seed);
   const trainers: LocalTrainer[] = [];
   const links: InProcessLink[] = [];
   try {
@@ -36,7 +35,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
       const id = `n${i + 1}`;
       let trainer: LocalTrainer;
       try {
-        trainer = new LocalTrainer({ model, data, eta, sgd, rng: root.fork(i), clock });
+        trainer = new LocalTrainer({ model, data, eta, sgd, rng: nodeRng(options.seed, i), clock });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         throw new RangeError(`Cannot create simulated node ${id}: ${reason}`);

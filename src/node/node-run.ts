@@ -1,0 +1,78 @@
+import type { Kernels } from "../core/linalg/kernels.js";
+import { createModel } from "../core/models/create-model.js";
+import { LocalTrainer, type SgdOptions } from "../core/train/local-trainer.js";
+import { nodeRng } from "../core/train/node-rng.js";
+import type { RoundOrder, RoundReport } from "../core/train/round-report.js";
+import type { ReadyMessage, SetupMessage } from "../protocol/index.js";
+import { dataPreview } from "./data-preview.js";
+import type { NodeData } from "./node-data.js";
+
+/**
+ * One run on a node: the LocalTrainer a Setup describes, on the node's data, drawing minibatches
+ * from nodeRng(seed, nodeIndex) so that the run equals the simulator's node of the same index.
+ */
+export class NodeRun {
+  readonly runId: string;
+  readonly setup: SetupMessage;
+  readonly data: NodeData;
+  private readonly trainer: LocalTrainer;
+  /** Set by Stop: the run is over, no more rounds. */
+  stopped = false;
+  /** Rounds run so far. */
+  rounds = 0;
+
+  private constructor(setup: SetupMessage, data: NodeData, trainer: LocalTrainer) {
+    this.runId = setup.runId;
+    this.setup = setup;
+    this.data = data;
+    this.trainer = trainer;
+  }
+
+  /** Builds the model and the trainer; throws an Error whose message says what does not fit. */
+  static create(setup: SetupMessage, data: NodeData, kernels: Kernels): NodeRun {
+    const model = createModel(setup.model, data.batch.dim, kernels);
+    if (model.size !== setup.modelSize) {
+      throw new Error(
+        `the ${model.kind} model for ${data.batch.dim} features has ${model.size} weights, the setup says ${setup.modelSize}`,
+      );
+    }
+    const sgd: SgdOptions | undefined =
+      setup.batchSize === "full"
+        ? undefined
+        : { batchSize: setup.batchSize, carryOver: setup.tauMode === "adaptive" };
+    const trainer = new LocalTrainer({
+      model,
+      data: data.batch,
+      eta: setup.eta,
+      sgd,
+      rng: nodeRng(setup.seed, setup.data.nodeIndex),
+    });
+    return new NodeRun(setup, data, trainer);
+  }
+
+  /** True when `setup` is this run's own Setup again (a rejoin): the run goes on as it is. */
+  isSameRun(setup: SetupMessage): boolean {
+    return !this.stopped && JSON.stringify(setup) === JSON.stringify(this.setup);
+  }
+
+  ready(sharePreview: boolean): ReadyMessage {
+    const preview = sharePreview ? dataPreview(this.data) : undefined;
+    return {
+      type: "ready",
+      runId: this.runId,
+      dataSize: this.trainer.dataSize,
+      labelHistogram: this.data.labelHistogram,
+      ...(preview === undefined ? {} : { preview }),
+    };
+  }
+
+  runRound(order: RoundOrder): RoundReport {
+    const report = this.trainer.runRound(order);
+    this.rounds++;
+    return report;
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
+  }
+}

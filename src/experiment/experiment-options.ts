@@ -1,8 +1,8 @@
 import { parseDatasetSpec } from "../core/data/dataset-spec.js";
 import { isTaskKind, TASK_KINDS, type TaskKind } from "../core/data/task.js";
 import { parseModelName } from "../core/models/create-model.js";
+import type { MinibatchStreams } from "../core/train/node-rng.js";
 import { ALL_CASES, type CaseId } from "./case-setting.js";
-import type { MinibatchStreams } from "./experiment-nodes.js";
 import { DEFAULT_TAU_SETTINGS, formatTauSetting, type TauSetting } from "./tau-setting.js";
 
 export type CostMode = "simulated" | "measured";

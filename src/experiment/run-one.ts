@@ -4,9 +4,9 @@ import { measuredCosts } from "../core/federation/measured-costs.js";
 import { runFederation } from "../core/federation/round-engine.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import type { Batch, Model, Objective } from "../core/models/model.js";
+import { createSimulation } from "../sim/create-simulation.js";
 import { simulatedCosts } from "../sim/simulated-costs.js";
 import type { ExperimentData } from "./experiment-data.js";
-import { createExperimentNodes } from "./experiment-nodes.js";
 import type { ExperimentSettings } from "./experiment-options.js";
 import type { RunSpec } from "./experiment-plan.js";
 import type { RoundRecord, RunRecord } from "./run-record.js";
@@ -38,7 +38,7 @@ export async function runOne(
 ): Promise<RunOutcome> {
   const { settings, model, data } = ctx;
   const seed = settings.seed;
-  const sim = createExperimentNodes({
+  const sim = createSimulation({
     model,
     nodeData: ctx.nodeData,
     eta: settings.eta,
@@ -51,6 +51,8 @@ export async function runOne(
     }),
   });
   const rounds: RoundRecord[] = [];
+  // The test set is bound once per run and evaluated every round.
+  const testObjective = model.bind(data.test);
   try {
     const result = await runFederation(
       {
@@ -64,7 +66,7 @@ export async function runOne(
       {
         links: sim.links,
         costs: costSource(settings),
-        evaluate: (w) => model.evaluate(w, data.test),
+        evaluate: (w) => testObjective.evaluate(w),
         onRound: (event) => {
           const record = roundRecord(spec, event);
           rounds.push(record);
@@ -79,7 +81,7 @@ export async function runOne(
       );
     }
     const w = result.finalWeights;
-    const test = model.evaluate(w, data.test);
+    const test = testObjective.evaluate(w);
     const record: RunRecord = {
       model: spec.model,
       caseId: spec.caseId,
@@ -98,6 +100,7 @@ export async function runOne(
     };
     return { record, rounds };
   } finally {
+    testObjective.dispose();
     sim.dispose();
   }
 }

@@ -1,7 +1,7 @@
 import type { Clock } from "../core/federation/cost-source.js";
 import type { Batch, Model } from "../core/models/model.js";
 import { LocalTrainer, type SgdOptions } from "../core/train/local-trainer.js";
-import { nodeRng } from "../core/train/node-rng.js";
+import { type MinibatchStreams, nodeRng } from "../core/train/node-rng.js";
 import { InProcessLink } from "./in-process-link.js";
 
 export interface SimulationOptions {
@@ -10,8 +10,10 @@ export interface SimulationOptions {
   readonly nodeData: readonly Batch[];
   readonly eta: number;
   readonly sgd?: SgdOptions;
-  /** Seeds the nodes' minibatch streams: node i draws from nodeRng(seed, i) = Rng(seed).fork(i). */
+  /** Seeds the nodes' minibatch streams: node i draws from nodeRng(seed, i, streams). */
   readonly seed: number;
+  /** Independent streams per node (default) or one shared stream, as the authors' code. */
+  readonly streams?: MinibatchStreams;
   /** Times the local updates (default performance.now); a simulated cost source ignores it. */
   readonly clock?: Clock;
 }
@@ -35,7 +37,14 @@ export function createSimulation(options: SimulationOptions): Simulation {
       const id = `n${i + 1}`;
       let trainer: LocalTrainer;
       try {
-        trainer = new LocalTrainer({ model, data, eta, sgd, rng: nodeRng(options.seed, i), clock });
+        trainer = new LocalTrainer({
+          model,
+          data,
+          eta,
+          sgd,
+          rng: nodeRng(options.seed, i, options.streams),
+          clock,
+        });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         throw new RangeError(`Cannot create simulated node ${id}: ${reason}`);

@@ -1,7 +1,7 @@
 import { Rng } from "../core/data/rng.js";
 import type { CostSource, RoundCost, RoundCostInput } from "../core/federation/cost-source.js";
-import type { Seconds } from "../core/units.js";
 import { roundCostOf } from "../core/federation/round-cost-of.js";
+import type { Seconds } from "../core/units.js";
 
 export interface SimulatedCostOptions {
   readonly seed: number;

@@ -19,3 +19,10 @@ describe("nodeRng", () => {
     expect(nodeRng(1, 0).nextU32()).not.toBe(nodeRng(1, 1).nextU32());
   });
 });
+
+describe("nodeRng with shared streams", () => {
+  it("gives every node the run's own stream", () => {
+    expect(nodeRng(4, 0, "shared").nextU32()).toBe(nodeRng(4, 3, "shared").nextU32());
+    expect(nodeRng(4, 3, "shared").nextU32()).toBe(new Rng(4).nextU32());
+  });
+});

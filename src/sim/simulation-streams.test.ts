@@ -3,15 +3,16 @@ import { Rng } from "../core/data/rng.js";
 import { referenceKernels } from "../core/linalg/reference-kernels.js";
 import { createModel } from "../core/models/create-model.js";
 import { randomBatch } from "../core/models/test-support/random-batch.js";
+import type { MinibatchStreams } from "../core/train/node-rng.js";
 import type { RoundReport } from "../core/train/round-report.js";
-import { createExperimentNodes, type MinibatchStreams } from "./experiment-nodes.js";
+import { createSimulation } from "./create-simulation.js";
 
 const data = randomBatch(new Rng(3), 60, 8, { kind: "sign" });
 const model = createModel({ kind: "svm" }, 8, referenceKernels);
 
 async function oneRound(streams: MinibatchStreams): Promise<RoundReport[]> {
   // Three replicas of the same data (case 3), SGD on minibatches of 10.
-  const nodes = createExperimentNodes({
+  const nodes = createSimulation({
     model,
     nodeData: [data, data, data],
     eta: 0.1,
@@ -37,7 +38,7 @@ async function oneRound(streams: MinibatchStreams): Promise<RoundReport[]> {
   }
 }
 
-describe("experiment nodes", () => {
+describe("simulation minibatch streams", () => {
   it("with shared streams, replicas draw the same minibatches and stay identical", async () => {
     const [a, b, c] = await oneRound("shared");
     expect(b.weights).toEqual(a.weights);
@@ -52,7 +53,7 @@ describe("experiment nodes", () => {
 });
 
 function nodesIds(): string[] {
-  const n = createExperimentNodes({
+  const n = createSimulation({
     model,
     nodeData: [data, data, data],
     eta: 0.1,

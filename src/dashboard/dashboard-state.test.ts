@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { BoundedList } from "./bounded-list.js";
+import { ClientQueue } from "./client-queue.js";
+import type { DashboardSnapshot, NodeView } from "./dashboard-source.js";
+import { DashboardState } from "./dashboard-state.js";
+
+const empty: DashboardSnapshot = {
+  settings: { case: 1, budgetSeconds: 30, tauMode: "adaptive", delayMs: 0, running: true },
+  run: null,
+  previousRun: null,
+  nodes: [],
+  test: null,
+  log: [],
+};
+
+function node(id: string, patch: Partial<NodeView> = {}): NodeView {
+  return {
+    id,
+    online: true,
+    dataSize: 10,
+    labelHistogram: [5, 5],
+    preview: { width: 28, height: 28, pixels: new Uint8Array(2 * 784).fill(7), labels: [0, 1] },
+    lastLocalSeconds: null,
+    delayMs: 0,
+    ...patch,
+  };
+}
+
+describe("DashboardState", () => {
+  it("numbers the changes it applies and ignores those that change nothing", () => {
+    const state = new DashboardState(empty);
+    expect(state.apply({ type: "run-end", runId: "nope", at: 1, reason: "x" })).toBeNull();
+    const change = state.apply({ type: "settings", settings: { ...empty.settings, case: 3 } });
+    expect(change?.seq).toBe(1);
+    expect(state.snapshot("open")).toMatchObject({ seq: 1, settings: { case: 3 } });
+  });
+
+  it("sends a node's preview again only when it changed", () => {
+    const state = new DashboardState(empty);
+    const first = state.apply({ type: "node", node: node("n1") });
+    expect(first?.type === "node" && first.node.preview?.images).toHaveLength(2);
+    const same = state.apply({ type: "node", node: node("n1", { lastLocalSeconds: 0.01 }) });
+    expect(same?.type === "node" && "preview" in same.node).toBe(false);
+    const gone = state.apply({ type: "node", node: node("n1", { preview: null }) });
+    expect(gone?.type === "node" && gone.node.preview).toBeNull();
+    expect(state.snapshot("open").nodes[0].preview).toBeNull();
+  });
+
+  it("caps nodes, preview images and log line length", () => {
+    const state = new DashboardState(empty, {
+      roundsPerRun: 5,
+      logLines: 3,
+      logLineChars: 30,
+      nodes: 2,
+      previewDigits: 1,
+      testDigits: 2,
+      clientQueue: 4,
+      clients: 1,
+    });
+    for (const id of ["a", "b", "c"]) state.apply({ type: "node", node: node(id) });
+    const s = () => state.snapshot("open");
+    expect(s().nodes.map((n) => n.id)).toEqual(["a", "b"]);
+    expect(s().nodes[0].preview?.images).toHaveLength(1);
+    for (let k = 0; k < 5; k++) {
+      state.apply({
+        type: "log",
+        entry: { kind: "note", time: 0, level: "info", text: `line ${k} ${"x".repeat(40)}` },
+      });
+    }
+    expect(s().log).toHaveLength(3);
+    expect(s().log[0].text.length).toBe(30);
+    expect(s().log[0].text).toMatch(/line 2 x+…$/);
+  });
+});
+
+describe("BoundedList", () => {
+  it("drops the oldest beyond capacity", () => {
+    const list = new BoundedList<number>(3);
+    for (let k = 1; k <= 5; k++) list.push(k);
+    expect(list.toArray()).toEqual([3, 4, 5]);
+    expect(list.dropped).toBe(2);
+    expect(list.shift()).toBe(3);
+    expect(list.toArray()).toEqual([4, 5]);
+  });
+});
+
+describe("ClientQueue", () => {
+  it("asks for a resync first after dropping changes, then hands out the rest", async () => {
+    const q = new ClientQueue(2);
+    q.push("a", 1);
+    q.push("b", 2);
+    q.push("c", 3);
+    expect(q.take()).toEqual({ kind: "resync" });
+    expect(q.take()).toMatchObject({ text: "b", seq: 2 });
+    expect(q.take()).toMatchObject({ text: "c", seq: 3 });
+    expect(q.take()).toBeNull();
+    const waiting = q.wait(1_000);
+    q.push("d", 4);
+    expect(await waiting).toBe(true);
+    expect(await q.wait(5)).toBe(true); // d is waiting
+    q.take();
+    expect(await q.wait(5)).toBe(false);
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * The dashboard: the web page of the aggregator. `createDashboardApp({ source })` makes the hono
+ * app; `attachDashboard(server, app)` serves it on the aggregator's HTTP server (beside its
+ * WebSocket endpoint), or `startDashboardServer(app)` on a server of its own. See README.md.
+ */
+export { isLoopbackHost } from "./control-auth.js";
+export {
+  type ControlCommand,
+  controlCommandSchema,
+  parseControlCommand,
+} from "./control-command.js";
+export { createDashboardApp, type DashboardApp, type DashboardOptions } from "./dashboard-app.js";
+export { type DashboardLimits, DEFAULT_LIMITS } from "./dashboard-limits.js";
+export {
+  attachDashboard,
+  closeServer,
+  dashboardRequestListener,
+  type StartedDashboard,
+  startDashboardServer,
+} from "./dashboard-server.js";
+export type * from "./dashboard-source.js";
+export { FakeDashboardSource, type FakeSourceOptions } from "./fake-dashboard-source.js";

@@ -14,9 +14,12 @@ function program() {
 describe("fedtau bench", () => {
   it("prints one JSON object on stdout with --json, progress on the other stream", async () => {
     const { p, out, err } = program();
-    await p.parseAsync(["bench", "--json", "--no-numpy", "--runs", "20", "--sizes", "12,5"], {
-      from: "user",
-    });
+    await p.parseAsync(
+      ["bench", "--json", "--no-numpy", "--no-round", "--runs", "20", "--sizes", "12,5"],
+      {
+        from: "user",
+      },
+    );
     expect(out).toHaveLength(1);
     const r = JSON.parse(out[0]);
     expect(r.kernels).toMatch(/^(wasm-simd|reference)$/);
@@ -28,7 +31,9 @@ describe("fedtau bench", () => {
 
   it("prints a table by default", async () => {
     const { p, out } = program();
-    await p.parseAsync(["bench", "--no-numpy", "--runs", "20", "--sizes", "6"], { from: "user" });
+    await p.parseAsync(["bench", "--no-numpy", "--no-round", "--runs", "20", "--sizes", "6"], {
+      from: "user",
+    });
     expect(out[0]).toContain("Smooth-SVM gradient");
     expect(out[0]).toMatch(/\n\s*6\s/);
   });

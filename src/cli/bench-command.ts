@@ -6,6 +6,7 @@ import {
   MIN_BENCH_RUNS,
   runGradientBench,
 } from "../bench/gradient-bench.js";
+import { formatRoundOverhead, runRoundOverheadBench } from "../bench/round-overhead.js";
 import type { KernelPreference } from "../core/linalg/select-kernels.js";
 
 export interface BenchCommandOptions {
@@ -14,6 +15,7 @@ export interface BenchCommandOptions {
   sizes: number[];
   numpy: boolean;
   kernels: KernelPreference;
+  round: boolean;
 }
 
 function parseRuns(value: string): number {
@@ -69,6 +71,10 @@ export function registerBenchCommand(
       ...DEFAULT_BENCH_SIZES,
     ])
     .option("--no-numpy", "do not time numpy (no python3 needed)")
+    .option(
+      "--no-round",
+      "do not time the round overhead (b of tau-1 rounds with five local `fedtau node` processes, next to a raw TCP ping of the same bytes)",
+    )
     .addOption(
       new Option("--kernels <backend>", "kernels to time")
         .choices(["auto", "reference", "wasm-simd"])
@@ -82,6 +88,15 @@ export function registerBenchCommand(
         kernels: opts.kernels,
         onProgress: (msg) => output.err(msg),
       });
-      output.out(opts.json ? JSON.stringify(result) : formatGradientBench(result));
+      const round = opts.round
+        ? await runRoundOverheadBench({ onProgress: (msg) => output.err(msg) })
+        : undefined;
+      output.out(
+        opts.json
+          ? JSON.stringify(round === undefined ? result : { ...result, round })
+          : [formatGradientBench(result), ...(round ? [formatRoundOverhead(round)] : [])].join(
+              "\n\n",
+            ),
+      );
     });
 }

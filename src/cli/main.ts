@@ -1,5 +1,8 @@
 import { Command } from "commander";
+import { registerAggregatorCommand } from "./aggregator-command.js";
 import { registerBenchCommand } from "./bench-command.js";
+import { registerExperimentCommand } from "./experiment-command.js";
+import { registerNodeCommand } from "./node-command.js";
 
 /** Builds the `fedtau` command with every subcommand registered. */
 export function buildProgram(): Command {
@@ -9,7 +12,10 @@ export function buildProgram(): Command {
     )
     .version("0.1.0")
     .showHelpAfterError();
+  registerAggregatorCommand(program);
+  registerExperimentCommand(program);
   registerBenchCommand(program);
+  registerNodeCommand(program);
   return program;
 }
 

@@ -23,6 +23,7 @@ export {
 export * from "./limits.js";
 export { roundReportFromWire, roundReportToWire } from "./map-round-result.js";
 export { roundOrderFromWire, roundOrderToWire } from "./map-round-start.js";
+export * from "./message-log.js";
 export type * from "./messages.js";
 export { MESSAGE_NAMES, RUN_SCOPED } from "./messages.js";
 export * from "./refusals.js";

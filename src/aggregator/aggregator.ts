@@ -1,0 +1,514 @@
+import type { DatasetSplit } from "../core/data/dataset.js";
+import type { DistributionCase } from "../core/data/partition.js";
+import type { RunEnd } from "../core/federation/link.js";
+import { measuredCosts } from "../core/federation/measured-costs.js";
+import { runFederation } from "../core/federation/round-engine.js";
+import type { RoundEvent } from "../core/federation/round-event.js";
+import type { RunResult } from "../core/federation/run-result.js";
+import type { Kernels } from "../core/linalg/kernels.js";
+import { getKernels } from "../core/linalg/select-kernels.js";
+import type { NodeId, Tau } from "../core/units.js";
+import { loadDataset } from "../datasets/load-dataset.js";
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type LogEntry,
+  nameTaken,
+  noteLogEntry,
+  type RegisterMessage,
+  type RunId,
+  type SetupMessage,
+  type StopReasonName,
+  unauthorized,
+} from "../protocol/index.js";
+import { type AcceptedConnection, CloseCode, FramedServer } from "../transport/index.js";
+import { ChangeSignal } from "./change-signal.js";
+import { type DelaySetting, DelayTable, type DelayTarget } from "./delay-table.js";
+import { GlobalModel } from "./global-model.js";
+import { type LearningSetup, runConfigOf, setupMessageOf } from "./learning-setup.js";
+import { NodeRegistry } from "./node-registry.js";
+import { NodeSession } from "./node-session.js";
+import {
+  DEFAULT_DEADLINE_FLOOR_MS,
+  DEFAULT_DEADLINE_MULTIPLE,
+  DEFAULT_ROUND_TIMEOUT_MS,
+  type DeadlinePolicy,
+  roundDeadlineMs,
+} from "./round-deadline.js";
+import { describeRound } from "./round-note.js";
+import { RunFiles, runFilePaths } from "./run-files.js";
+import { type RunSummary, runSummary } from "./run-summary.js";
+import { tokenMatches } from "./token-check.js";
+import { type LinkContext, WebSocketLink } from "./websocket-link.js";
+
+/** With --min-nodes, a run starts once no node has registered for this long. */
+export const JOIN_QUIET_MS = 1000;
+
+/** What changes from one run to the next when several are given (e.g. every case, both tau modes). */
+export interface RunVariant {
+  readonly case: DistributionCase;
+  readonly tau: "adaptive" | number;
+}
+
+export interface AggregatorOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0: any free port (see `port` once started). */
+  readonly port?: number;
+  /** A run starts when this many nodes have registered. */
+  readonly nodes: number;
+  /** Or with at least this many, once none has registered for JOIN_QUIET_MS. */
+  readonly minNodes?: number;
+  /** Runs to make; 0 = until closed. */
+  readonly runs: number;
+  readonly setup: LearningSetup;
+  /** Run k takes variants[(k - 1) % length] over the setup's case and tau. */
+  readonly variants?: readonly RunVariant[];
+  /** The cap of a round's deadline, ms (`--round-timeout`); also how long Ready is awaited. */
+  readonly roundTimeoutMs?: number;
+  /** The floor of a round's deadline, ms. */
+  readonly deadlineFloorMs?: number;
+  readonly maxMessageBytes?: number;
+  /** Nodes must present it; undefined or "": no token needed. */
+  readonly token?: string;
+  readonly delays?: readonly DelaySetting[];
+  /** Directory of the run files; none written when undefined. */
+  readonly out?: string;
+  /** The protocol log; default: none. */
+  readonly log?: (entry: LogEntry) => void;
+  /** Default: the fastest available (WebAssembly SIMD). */
+  readonly kernels?: Kernels;
+  /** The data set, already loaded (else loaded by its spec). */
+  readonly data?: DatasetSplit;
+  /** After each round of each run. */
+  readonly onRound?: (
+    event: RoundEvent,
+    run: { readonly runId: RunId; readonly run: number },
+  ) => void;
+  /** After each run, with its summary. */
+  readonly onRunEnd?: (summary: RunSummary, result: RunResult) => void;
+}
+
+/** The run under way: its id, and the Setup of each participant (sent again on rejoin). */
+interface CurrentRun {
+  readonly runId: RunId;
+  readonly setups: ReadonlyMap<NodeId, SetupMessage>;
+  readonly dataSizes: Map<NodeId, number>;
+  fullRounds: number;
+  costs: { c: number | null; b: number | null };
+}
+
+/**
+ * The networked aggregator: listens for nodes, waits for enough of them, then makes its runs,
+ * each by driving the round engine through one WebSocketLink per node, evaluating the global
+ * model on the test set every round and writing rounds.jsonl, summary.json and weights.json.
+ * When the runs are done it closes every connection normally (code 1000) and stops listening.
+ *
+ * In-process API (the dashboard's): `setDelay`, `delays`, `updateSetup`, `close`, `done`.
+ */
+export class Aggregator {
+  /** Resolves with every run's summary once the runs are done (or the aggregator closed). */
+  readonly done: Promise<RunSummary[]>;
+  private readonly options: AggregatorOptions;
+  private readonly server: FramedServer;
+  private readonly registry = new NodeRegistry();
+  private readonly changes = new ChangeSignal();
+  private readonly delayTable: DelayTable;
+  private readonly abort = new AbortController();
+  private readonly policy: DeadlinePolicy;
+  private readonly idPrefix = `r${Date.now().toString(36)}`;
+  private readonly models = new Map<string, GlobalModel>();
+  private readonly data: DatasetSplit;
+  private setup: LearningSetup;
+  private variants: readonly RunVariant[];
+  private current: CurrentRun | undefined;
+  private lastRegistrationAt = 0;
+  private closing = false;
+
+  private constructor(
+    options: AggregatorOptions,
+    server: FramedServer,
+    delays: DelayTable,
+    data: DatasetSplit,
+    model: GlobalModel,
+  ) {
+    this.options = options;
+    this.server = server;
+    this.delayTable = delays;
+    this.data = data;
+    this.models.set(modelKey(options.setup), model);
+    this.setup = options.setup;
+    this.variants = options.variants ?? [];
+    this.policy = {
+      floorMs: options.deadlineFloorMs ?? DEFAULT_DEADLINE_FLOOR_MS,
+      capMs: options.roundTimeoutMs ?? DEFAULT_ROUND_TIMEOUT_MS,
+      multiple: DEFAULT_DEADLINE_MULTIPLE,
+    };
+    this.done = this.loop();
+  }
+
+  /**
+   * Loads the data set and the model, starts listening, and starts waiting for nodes. Rejects
+   * (with a sentence) when the data set cannot be loaded or the port cannot be bound.
+   */
+  static async start(options: AggregatorOptions): Promise<Aggregator> {
+    checkOptions(options);
+    const delays = new DelayTable(options.delays ?? []);
+    const data = options.data ?? (await loadDataset(options.setup.dataset));
+    const kernels = options.kernels ?? getKernels("auto");
+    const model = new GlobalModel(options.setup.model, data, options.setup.task, kernels);
+    // Connections that arrive before the constructor has run wait in `early`.
+    let self: Aggregator | undefined;
+    const early: AcceptedConnection[] = [];
+    let server: FramedServer;
+    try {
+      server = await FramedServer.listen(
+        {
+          host: options.host ?? "127.0.0.1",
+          port: options.port ?? 0,
+          maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+        },
+        (accepted) => {
+          if (self === undefined) early.push(accepted);
+          else self.accept(accepted);
+        },
+      );
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+    self = new Aggregator(options, server, delays, data, model);
+    for (const a of early) self.accept(a);
+    return self;
+  }
+
+  /** ws://HOST:PORT */
+  get url(): string {
+    return this.server.url;
+  }
+
+  get port(): number {
+    return this.server.address.port;
+  }
+
+  /**
+   * Sets the delay added to every message to and from one node, or all nodes ("all" also clears
+   * the per-node ones), from now on: frames already waiting are rescheduled.
+   */
+  setDelay(target: DelayTarget, ms: number): void {
+    this.delayTable.set(target, ms);
+    for (const s of this.registry.sessions()) s.conn.delayMs = this.delayTable.of(s.name!);
+    const who = target === "all" ? "every node" : `"${target}"`;
+    this.note("info", `added delay for ${who}: ${ms} ms`);
+  }
+
+  delays(): ReturnType<DelayTable["snapshot"]> {
+    return this.delayTable.snapshot();
+  }
+
+  /** Changes the setup from the next run on; a new case or tau ends the variant cycle. */
+  updateSetup(patch: Partial<LearningSetup>): void {
+    this.setup = { ...this.setup, ...patch };
+    if (patch.case !== undefined || patch.tau !== undefined) this.variants = [];
+  }
+
+  /** The names of the nodes connected now, in registration order. */
+  connectedNodes(): NodeId[] {
+    return this.registry.connected();
+  }
+
+  /** Stops the run under way (nodes get Stop "shutdown"), closes every connection, stops listening. */
+  async close(): Promise<RunSummary[]> {
+    this.closing = true;
+    this.abort.abort();
+    this.changes.notify();
+    return this.done;
+  }
+
+  // --- Connections.
+
+  private accept({ connection: conn, remote }: AcceptedConnection): void {
+    conn.delayMs = this.delayTable.common;
+    if (this.closing) {
+      conn.close(CloseCode.GoingAway, "shutting down");
+      return;
+    }
+    new NodeSession(conn, remote, {
+      onRegister: (s, m, seq) => this.register(s, m, seq),
+      onReadyChange: (s) => this.readyChanged(s),
+      onClosed: (s) => {
+        this.registry.remove(s);
+        this.changes.notify();
+      },
+      ...(this.options.log === undefined ? {} : { log: this.options.log }),
+      now: () => Date.now(),
+    });
+  }
+
+  private register(session: NodeSession, m: RegisterMessage, seq: number): void {
+    const name = m.nodeName;
+    // The token first, before anything else is looked at (constant-time compare).
+    if (!tokenMatches(this.options.token, m.token)) {
+      session.refuse(unauthorized(name), seq);
+      return;
+    }
+    if (this.registry.isTaken(name)) {
+      session.refuse(nameTaken(name), seq);
+      return;
+    }
+    session.name = name;
+    session.conn.peer = name;
+    session.conn.delayMs = this.delayTable.of(name);
+    this.registry.register(name, session);
+    this.lastRegistrationAt = performance.now();
+    const run = this.current;
+    const setup = run?.setups.get(name);
+    if (run !== undefined && setup !== undefined) {
+      this.note("info", `rejoined run "${run.runId}" as node ${setup.data.nodeIndex + 1}`, name);
+      session.startRun(setup);
+    } else {
+      const count = this.registry.connected().length;
+      const then = run === undefined ? "" : "; waits for the next run";
+      this.note("info", `registered (${count} connected)${then}`, name);
+    }
+    this.changes.notify();
+  }
+
+  private readyChanged(session: NodeSession): void {
+    const run = this.current;
+    if (run !== undefined && session.name !== undefined && session.readyFor(run.runId)) {
+      run.dataSizes.set(session.name, session.dataSize);
+    }
+    this.changes.notify();
+  }
+
+  // --- Runs.
+
+  private async loop(): Promise<RunSummary[]> {
+    // Let start() and its caller finish (e.g. print the address) before the first run.
+    await new Promise((resolve) => setImmediate(resolve));
+    const summaries: RunSummary[] = [];
+    try {
+      for (let k = 1; this.options.runs === 0 || k <= this.options.runs; k++) {
+        if (!(await this.waitForNodes())) break;
+        summaries.push(await this.runOnce(k));
+        if (this.closing) break;
+      }
+    } finally {
+      await this.shutDown();
+    }
+    return summaries;
+  }
+
+  /** True once enough nodes are registered; false when the aggregator is closed meanwhile. */
+  private async waitForNodes(): Promise<boolean> {
+    const { nodes, minNodes } = this.options;
+    let said = -1;
+    for (;;) {
+      if (this.abort.signal.aborted) return false;
+      const n = this.registry.connected().length;
+      if (n >= nodes) return true;
+      const quiet = performance.now() - this.lastRegistrationAt;
+      if (minNodes !== undefined && n >= minNodes && quiet >= JOIN_QUIET_MS) return true;
+      if (said < 0) {
+        const least = minNodes === undefined ? "" : ` (or at least ${minNodes})`;
+        this.note(
+          "info",
+          `waiting for ${nodes} node${nodes === 1 ? "" : "s"}${least}, ${n} connected`,
+        );
+        said = n;
+      }
+      await this.changes.wait(
+        minNodes !== undefined && n >= minNodes ? JOIN_QUIET_MS - quiet : 60_000,
+      );
+    }
+  }
+
+  private setupOfRun(k: number): LearningSetup {
+    const v = this.variants;
+    if (v.length === 0) return this.setup;
+    const pick = v[(k - 1) % v.length];
+    return { ...this.setup, case: pick.case, tau: pick.tau };
+  }
+
+  private async modelOf(setup: LearningSetup): Promise<GlobalModel> {
+    const key = modelKey(setup);
+    let m = this.models.get(key);
+    if (m === undefined) {
+      const data =
+        setup.dataset === this.options.setup.dataset ? this.data : await loadDataset(setup.dataset);
+      m = new GlobalModel(
+        setup.model,
+        data,
+        setup.task,
+        this.options.kernels ?? getKernels("auto"),
+      );
+      this.models.set(key, m);
+    }
+    return m;
+  }
+
+  private async runOnce(k: number): Promise<RunSummary> {
+    const setup = this.setupOfRun(k);
+    const model = await this.modelOf(setup);
+    const runId: RunId = `${this.idPrefix}-${k}`;
+    const participants = this.registry.connected();
+    const n = participants.length;
+    const setups = new Map(
+      participants.map((name, i) => [
+        name,
+        setupMessageOf(setup, { runId, modelSize: model.size }, i, n),
+      ]),
+    );
+    const run: CurrentRun = {
+      runId,
+      setups,
+      dataSizes: new Map(),
+      fullRounds: 0,
+      costs: { c: null, b: null },
+    };
+    this.current = run;
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const tau = setup.tau === "adaptive" ? "adaptive tau" : `tau ${setup.tau}`;
+    this.note(
+      "info",
+      `run "${runId}" (${k}${this.options.runs === 0 ? "" : `/${this.options.runs}`}): ${setup.model.kind} on ${setup.dataset} ${setup.task}, case ${setup.case}, ${tau}, ${n} nodes: ${participants.join(", ")}`,
+    );
+    for (const name of participants) this.registry.current(name)?.startRun(setups.get(name)!);
+    await this.changes.until(
+      () =>
+        participants.every((p) => {
+          const s = this.registry.current(p);
+          return s === undefined || s.settledFor(runId);
+        }),
+      this.policy.capMs,
+      this.abort.signal,
+    );
+    const ready = participants.filter((p) => this.registry.current(p)?.readyFor(runId));
+    if (ready.length < n) {
+      const missing = participants.filter((p) => !ready.includes(p));
+      this.note(
+        "warn",
+        `not ready: ${missing.join(", ")}; the run goes on without them until they are`,
+      );
+    }
+
+    const files =
+      this.options.out === undefined
+        ? undefined
+        : new RunFiles(runFilePaths(this.options.out, k, this.options.runs === 1));
+    const context: LinkContext = {
+      runId,
+      session: (id) => this.registry.current(id),
+      deadlineMs: (id, t) => this.deadlineMs(run, id, t),
+      stopReason: (end) => this.stopReason(setup, run, end),
+    };
+    const result = await runFederation(
+      runConfigOf(setup, model.size, model.initialWeights(setup.seed)),
+      {
+        links: participants.map((name) => new WebSocketLink(name, context)),
+        costs: measuredCosts(),
+        evaluate: (w) => model.evaluate(w),
+        signal: this.abort.signal,
+        onRound: (event) => {
+          const time = event.costs.time;
+          run.costs = { c: time?.c ?? null, b: time?.b ?? null };
+          if (event.kind !== "evaluation") run.fullRounds++;
+          files?.appendRound(event);
+          for (const f of event.failed) {
+            this.note("warn", `left out of round ${event.round}: [${f.code}] ${f.message}`, f.id);
+          }
+          if (event.fault !== null) this.note("warn", event.fault.message);
+          this.note("info", describeRound(event, participants.length));
+          this.options.onRound?.(event, { runId, run: k });
+        },
+      },
+    );
+    this.current = undefined;
+
+    const test = model.evaluate(result.finalWeights);
+    const summary = runSummary({
+      runId,
+      run: k,
+      setup,
+      result,
+      nodes: participants.map((name) => ({ name, dataSize: run.dataSizes.get(name) ?? 0 })),
+      test,
+      trainLoss: model.trainLoss(result.finalWeights),
+      startedAt,
+      wallSeconds: (performance.now() - t0) / 1000,
+    });
+    files?.writeSummary(summary);
+    files?.writeWeights(runId, result.finalWeights);
+    const acc =
+      summary.testAccuracy === null ? "" : `, test accuracy ${summary.testAccuracy.toFixed(4)}`;
+    this.note(
+      result.status === "completed" ? "info" : "warn",
+      `run "${runId}" ${result.status}${result.error ? `: ${result.error.message}` : ""}: ${result.rounds} rounds, ${result.iterations} iterations, mean tau ${summary.meanTau.toFixed(2)}, loss ${summary.finalLoss?.toPrecision(5) ?? "n/a"}${acc}`,
+    );
+    this.options.onRunEnd?.(summary, result);
+    return summary;
+  }
+
+  private deadlineMs(run: CurrentRun, id: NodeId, tau: Tau): number {
+    return roundDeadlineMs(
+      { tau, c: run.costs.c, b: run.costs.b, addedDelayMs: this.delayTable.of(id) },
+      this.policy,
+    );
+  }
+
+  private stopReason(
+    setup: LearningSetup,
+    run: CurrentRun,
+    end: RunEnd,
+  ): { reason: StopReasonName; message: string } {
+    switch (end.reason) {
+      case "completed":
+        return setup.rounds !== undefined && run.fullRounds >= setup.rounds
+          ? { reason: "round-limit", message: `round limit of ${setup.rounds} reached` }
+          : { reason: "budget-spent", message: `budget spent after ${run.fullRounds} rounds` };
+      case "cancelled":
+        return this.closing
+          ? { reason: "shutdown", message: "the aggregator is shutting down" }
+          : { reason: "operator", message: "stopped by the operator" };
+      case "failed":
+        return { reason: "error", message: "the run failed" };
+    }
+  }
+
+  /** Closes every connection normally (nodes exit), then stops listening. */
+  private async shutDown(): Promise<void> {
+    const sessions = this.registry.sessions();
+    const closed = sessions.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.conn.onClose(() => resolve());
+        }),
+    );
+    const code = this.closing ? CloseCode.GoingAway : CloseCode.Normal;
+    for (const s of sessions) s.close(code, this.closing ? "shutting down" : "done");
+    await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 2000))]);
+    await this.server.close();
+    for (const m of this.models.values()) m.dispose();
+    this.models.clear();
+  }
+
+  private note(level: "info" | "warn", text: string, peer?: NodeId): void {
+    this.options.log?.(noteLogEntry(Date.now(), level, text, peer));
+  }
+}
+
+function modelKey(s: LearningSetup): string {
+  return JSON.stringify([s.model, s.dataset, s.task]);
+}
+
+function checkOptions(o: AggregatorOptions): void {
+  const int = (v: number, min: number) => Number.isInteger(v) && v >= min;
+  if (!int(o.nodes, 1)) throw new RangeError(`--nodes must be an integer >= 1, got ${o.nodes}`);
+  if (o.minNodes !== undefined && !(int(o.minNodes, 1) && o.minNodes <= o.nodes)) {
+    throw new RangeError(
+      `--min-nodes must be an integer from 1 to --nodes (${o.nodes}), got ${o.minNodes}`,
+    );
+  }
+  if (!int(o.runs, 0)) throw new RangeError(`--runs must be an integer >= 0, got ${o.runs}`);
+}

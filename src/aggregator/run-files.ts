@@ -1,0 +1,55 @@
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RoundEvent } from "../core/federation/round-event.js";
+import type { RunId } from "../protocol/index.js";
+import type { RunSummary } from "./run-summary.js";
+
+/** The files of one run: rounds.jsonl (as it goes), summary.json and weights.json (at the end). */
+export interface RunFilePaths {
+  readonly dir: string;
+  readonly rounds: string;
+  readonly summary: string;
+  readonly weights: string;
+}
+
+/**
+ * Where run `run` writes: `out` itself when the aggregator makes one run, else `out/run-<k>`.
+ */
+export function runFilePaths(out: string, run: number, single: boolean): RunFilePaths {
+  const dir = single ? out : join(out, `run-${run}`);
+  return {
+    dir,
+    rounds: join(dir, "rounds.jsonl"),
+    summary: join(dir, "summary.json"),
+    weights: join(dir, "weights.json"),
+  };
+}
+
+/** Writes one run's files; the directory is created, an earlier rounds.jsonl replaced. */
+export class RunFiles {
+  readonly paths: RunFilePaths;
+
+  constructor(paths: RunFilePaths) {
+    this.paths = paths;
+    mkdirSync(paths.dir, { recursive: true });
+    writeFileSync(paths.rounds, "");
+  }
+
+  /** One RoundEvent as one JSON line (NaN and Infinity as null, as JSON has them). */
+  appendRound(event: RoundEvent): void {
+    appendFileSync(this.paths.rounds, `${JSON.stringify(event)}\n`);
+  }
+
+  writeSummary(summary: RunSummary): void {
+    writeFileSync(this.paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
+  }
+
+  /**
+   * The weights the run returns, as JSON numbers: JavaScript prints each float64 in the
+   * shortest form that reads back to the same bits, so the file is exact.
+   */
+  writeWeights(runId: RunId, weights: Float64Array): void {
+    const body = { runId, modelSize: weights.length, weights: Array.from(weights) };
+    writeFileSync(this.paths.weights, `${JSON.stringify(body)}\n`);
+  }
+}

@@ -1,0 +1,141 @@
+import type { RoundEvent } from "../core/federation/round-event.js";
+import type { RunResult } from "../core/federation/run-result.js";
+import type { Evaluation } from "../core/models/model.js";
+import type { NodeId } from "../core/units.js";
+import type { RunId } from "../protocol/index.js";
+import { budgetOf, type LearningSetup } from "./learning-setup.js";
+
+/** One node of a run, as summary.json lists it. */
+export interface NodeSummary {
+  readonly name: NodeId;
+  readonly nodeIndex: number;
+  /** D_i from its Ready (0 if it never got ready). */
+  readonly dataSize: number;
+  /** Rounds whose average took its report, and rounds it was left out of. */
+  readonly roundsReported: number;
+  readonly roundsFailed: number;
+}
+
+/** summary.json: what a run gave. */
+export interface RunSummary {
+  readonly runId: RunId;
+  /** 1, 2, ... within this aggregator. */
+  readonly run: number;
+  readonly status: RunResult["status"];
+  readonly error: string | null;
+  readonly setup: {
+    readonly model: string;
+    readonly dataset: string;
+    readonly task: string;
+    readonly case: number;
+    readonly tau: "adaptive" | number;
+    readonly sgd: number | null;
+    readonly eta: number;
+    readonly phi: number;
+    readonly seed: number;
+    readonly rounds: number | null;
+  };
+  /** The returned model's loss on the whole training set (as `fedtau experiment`'s finalLoss). */
+  readonly finalLoss: number | null;
+  /** The least D-weighted loss the nodes reported (min-loss rule). */
+  readonly reportedLoss: number | null;
+  readonly testLoss: number | null;
+  readonly testAccuracy: number | null;
+  /** Rounds run, the evaluation-only round included. */
+  readonly rounds: number;
+  readonly iterations: number;
+  /** sum tau^2 / sum tau, as the authors report it. */
+  readonly meanTau: number;
+  /** Time budget in seconds (null: none, with --rounds and fixed tau). */
+  readonly budget: number | null;
+  /** Spent per resource: time (measured seconds) and bytes. */
+  readonly spent: Readonly<Record<string, number>>;
+  readonly estimates: {
+    readonly beta: number | null;
+    readonly rho: number | null;
+    readonly delta: number | null;
+  };
+  readonly nodes: readonly NodeSummary[];
+  readonly startedAt: string;
+  readonly wallSeconds: number;
+}
+
+/** Counts, per node, the rounds it reported in and the rounds it was left out of. */
+export function nodeRoundCounts(
+  events: readonly RoundEvent[],
+): Map<NodeId, { reported: number; failed: number }> {
+  const out = new Map<NodeId, { reported: number; failed: number }>();
+  const at = (id: NodeId) => {
+    let c = out.get(id);
+    if (c === undefined) {
+      c = { reported: 0, failed: 0 };
+      out.set(id, c);
+    }
+    return c;
+  };
+  for (const e of events) {
+    for (const id of e.reported) at(id).reported++;
+    for (const f of e.failed) at(f.id).failed++;
+  }
+  return out;
+}
+
+export interface SummaryInput {
+  readonly runId: RunId;
+  readonly run: number;
+  readonly setup: LearningSetup;
+  readonly result: RunResult;
+  readonly nodes: readonly { readonly name: NodeId; readonly dataSize: number }[];
+  readonly test: Evaluation | null;
+  readonly trainLoss: number | null;
+  readonly startedAt: Date;
+  readonly wallSeconds: number;
+}
+
+export function runSummary(input: SummaryInput): RunSummary {
+  const { setup, result } = input;
+  const counts = nodeRoundCounts(result.events);
+  const finite = (v: number | null | undefined): number | null =>
+    v !== null && v !== undefined && Number.isFinite(v) ? v : null;
+  return {
+    runId: input.runId,
+    run: input.run,
+    status: result.status,
+    error: result.error?.message ?? null,
+    setup: {
+      model: setup.model.kind,
+      dataset: setup.dataset,
+      task: setup.task,
+      case: setup.case,
+      tau: setup.tau,
+      sgd: setup.sgd ?? null,
+      eta: setup.eta,
+      phi: setup.phi,
+      seed: setup.seed,
+      rounds: setup.rounds ?? null,
+    },
+    finalLoss: finite(input.trainLoss),
+    reportedLoss: finite(result.bestLoss),
+    testLoss: finite(input.test?.loss),
+    testAccuracy: finite(input.test?.accuracy),
+    rounds: result.rounds,
+    iterations: result.iterations,
+    meanTau: result.meanTau,
+    budget: budgetOf(setup) ?? null,
+    spent: { ...result.spent },
+    estimates: {
+      beta: finite(result.estimates.beta),
+      rho: finite(result.estimates.rho),
+      delta: finite(result.estimates.delta),
+    },
+    nodes: input.nodes.map((n, i) => ({
+      name: n.name,
+      nodeIndex: i,
+      dataSize: n.dataSize,
+      roundsReported: counts.get(n.name)?.reported ?? 0,
+      roundsFailed: counts.get(n.name)?.failed ?? 0,
+    })),
+    startedAt: input.startedAt.toISOString(),
+    wallSeconds: input.wallSeconds,
+  };
+}

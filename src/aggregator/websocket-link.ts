@@ -1,0 +1,51 @@
+import type { NodeLink, RoundOutcome, RunEnd } from "../core/federation/link.js";
+import type { RoundOrder } from "../core/train/round-report.js";
+import type { NodeId, Tau } from "../core/units.js";
+import type { RunId, StopReasonName } from "../protocol/index.js";
+import type { NodeSession } from "./node-session.js";
+
+/** What a link needs from the aggregator around it. */
+export interface LinkContext {
+  readonly runId: RunId;
+  /** The node's current session (it changes when the node rejoins), if connected. */
+  session(id: NodeId): NodeSession | undefined;
+  /** The deadline of this node's round of `tau` local updates, in ms. */
+  deadlineMs(id: NodeId, tau: Tau): number;
+  /** The Stop reason and sentence for how the run ended. */
+  stopReason(end: RunEnd): { readonly reason: StopReasonName; readonly message: string };
+}
+
+/**
+ * One node of a run, as the round engine sees it, over WebSocket: a RoundStart out, the
+ * validated RoundResult back, or `ok: false` (timeout, disconnected, a refused frame, the node's
+ * Error). The link belongs to the node's name, not to a connection: a node that drops and
+ * registers again under its name is asked again from the next round on.
+ */
+export class WebSocketLink implements NodeLink {
+  constructor(
+    readonly id: NodeId,
+    private readonly context: LinkContext,
+  ) {}
+
+  async runRound(order: RoundOrder): Promise<RoundOutcome> {
+    const { context: ctx, id } = this;
+    const session = ctx.session(id);
+    if (session === undefined) {
+      return { ok: false, code: "disconnected", message: `Node "${id}" is not connected` };
+    }
+    return session.askRound(ctx.runId, order, ctx.deadlineMs(id, order.tau));
+  }
+
+  async stop(end: RunEnd): Promise<void> {
+    const session = this.context.session(this.id);
+    if (session === undefined || session.runId !== this.context.runId) return;
+    const { reason, message } = this.context.stopReason(end);
+    session.sendStop({
+      type: "stop",
+      runId: this.context.runId,
+      reason,
+      finalWeights: end.finalWeights,
+      message,
+    });
+  }
+}

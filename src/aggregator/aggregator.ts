@@ -1,8 +1,9 @@
+import type { Server as HttpServer } from "node:http";
 import type { DatasetSplit } from "../core/data/dataset.js";
 import type { DistributionCase } from "../core/data/partition.js";
 import type { RunEnd } from "../core/federation/link.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
-import { runFederation } from "../core/federation/round-engine.js";
+import { type RoundEngineOptions, runFederation } from "../core/federation/round-engine.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import type { RunResult } from "../core/federation/run-result.js";
 import type { Kernels } from "../core/linalg/kernels.js";
@@ -20,13 +21,23 @@ import {
   type StopReasonName,
   unauthorized,
 } from "../protocol/index.js";
-import { type AcceptedConnection, CloseCode, FramedServer } from "../transport/index.js";
+import {
+  type AcceptedConnection,
+  CloseCode,
+  FramedServer,
+  type ServerTls,
+} from "../transport/index.js";
+import { type AggregatorEvent, NodeBoard, type NodeStatus } from "./aggregator-events.js";
 import { ChangeSignal } from "./change-signal.js";
+import { checkResumeFits, type ResumePoint } from "./checkpoint-resume.js";
+import { ConnectionsPerAddress } from "./connections-per-address.js";
 import { type DelaySetting, DelayTable, type DelayTarget } from "./delay-table.js";
 import { GlobalModel } from "./global-model.js";
-import { type LearningSetup, runConfigOf, setupMessageOf } from "./learning-setup.js";
+import { budgetOf, type LearningSetup, runConfigOf, setupMessageOf } from "./learning-setup.js";
 import { NodeRegistry } from "./node-registry.js";
 import { NodeSession } from "./node-session.js";
+import { admitsNode, type NodeTokens } from "./node-tokens.js";
+import { DEFAULT_RESUME_WAIT_MS, waitForParticipants } from "./resume-wait.js";
 import {
   DEFAULT_DEADLINE_FLOOR_MS,
   DEFAULT_DEADLINE_MULTIPLE,
@@ -35,9 +46,10 @@ import {
   roundDeadlineMs,
 } from "./round-deadline.js";
 import { describeRound } from "./round-note.js";
+import { RunCheckpoint, type RunIdentity } from "./run-checkpoint.js";
 import { RunFiles, runFilePaths } from "./run-files.js";
 import { type RunSummary, runSummary } from "./run-summary.js";
-import { tokenMatches } from "./token-check.js";
+import { TestSample } from "./test-sample.js";
 import { type LinkContext, WebSocketLink } from "./websocket-link.js";
 
 /** With --min-nodes, a run starts once no node has registered for this long. */
@@ -70,6 +82,14 @@ export interface AggregatorOptions {
   readonly maxMessageBytes?: number;
   /** Nodes must present it; undefined or "": no token needed. */
   readonly token?: string;
+  /** Per-node tokens (`--tokens FILE`): a listed node needs its own token (docs/security.md). */
+  readonly nodeTokens?: NodeTokens;
+  /** Serve wss:// with this certificate and key (`--tls-cert`, `--tls-key`); not with `server`. */
+  readonly tls?: ServerTls;
+  /** Most messages one connection may send per second (token bucket); default: no limit. */
+  readonly maxMessagesPerSecond?: number;
+  /** Most open connections from one address; default: no limit. */
+  readonly maxConnectionsPerAddress?: number;
   readonly delays?: readonly DelaySetting[];
   /** Directory of the run files; none written when undefined. */
   readonly out?: string;
@@ -86,6 +106,19 @@ export interface AggregatorOptions {
   ) => void;
   /** After each run, with its summary. */
   readonly onRunEnd?: (summary: RunSummary, result: RunResult) => void;
+  /** Serve the node protocol on this HTTP server (already listening; e.g. beside the dashboard). */
+  readonly server?: HttpServer;
+  /** Runs, rounds (with the verdicts on the test sample) and node changes, e.g. for a dashboard. */
+  readonly onEvent?: (event: AggregatorEvent) => void;
+  /** Test rows whose predictions each round event carries (default 0: none). */
+  readonly watchSample?: number;
+  /**
+   * Go on with the run of a checkpoint (loadResumePoint(--resume DIR)); `setup`, `runs` and
+   * `nodes` must be the checkpoint's. With `out`, a checkpoint is saved after every round.
+   */
+  readonly resumeFrom?: ResumePoint;
+  /** How long a resumed run waits for all its nodes to reconnect (default 30 s). */
+  readonly resumeWaitMs?: number;
 }
 
 /** The run under way: its id, and the Setup of each participant (sent again on rejoin). */
@@ -117,6 +150,12 @@ export class Aggregator {
   private readonly policy: DeadlinePolicy;
   private readonly idPrefix = `r${Date.now().toString(36)}`;
   private readonly models = new Map<string, GlobalModel>();
+  private connectionsPerAddress: ConnectionsPerAddress | undefined;
+  private readonly samples = new Map<string, TestSample>();
+  private readonly board: NodeBoard;
+  /** Cancels the run under way only (restartRun, pauseRuns); `abort` ends everything. */
+  private runAbort: AbortController | undefined;
+  private paused = false;
   private readonly data: DatasetSplit;
   private setup: LearningSetup;
   private variants: readonly RunVariant[];
@@ -132,12 +171,15 @@ export class Aggregator {
     model: GlobalModel,
   ) {
     this.options = options;
+    if (options.resumeFrom !== undefined)
+      this.idPrefix = options.resumeFrom.checkpoint.plan.idPrefix;
     this.server = server;
     this.delayTable = delays;
     this.data = data;
     this.models.set(modelKey(options.setup), model);
     this.setup = options.setup;
     this.variants = options.variants ?? [];
+    this.board = new NodeBoard((event) => options.onEvent?.(event));
     this.policy = {
       floorMs: options.deadlineFloorMs ?? DEFAULT_DEADLINE_FLOOR_MS,
       capMs: options.roundTimeoutMs ?? DEFAULT_ROUND_TIMEOUT_MS,
@@ -152,6 +194,7 @@ export class Aggregator {
    */
   static async start(options: AggregatorOptions): Promise<Aggregator> {
     checkOptions(options);
+    if (options.resumeFrom !== undefined) checkResumeFits(options.resumeFrom, options);
     const delays = new DelayTable(options.delays ?? []);
     const data = options.data ?? (await loadDataset(options.setup.dataset));
     const kernels = options.kernels ?? getKernels("auto");
@@ -166,6 +209,11 @@ export class Aggregator {
           host: options.host ?? "127.0.0.1",
           port: options.port ?? 0,
           maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+          ...(options.server === undefined ? {} : { server: options.server }),
+          ...(options.tls === undefined ? {} : { tls: options.tls }),
+          ...(options.maxMessagesPerSecond === undefined
+            ? {}
+            : { maxMessagesPerSecond: options.maxMessagesPerSecond }),
         },
         (accepted) => {
           if (self === undefined) early.push(accepted);
@@ -197,6 +245,7 @@ export class Aggregator {
   setDelay(target: DelayTarget, ms: number): void {
     this.delayTable.set(target, ms);
     for (const s of this.registry.sessions()) s.conn.delayMs = this.delayTable.of(s.name!);
+    this.board.delays((name) => this.delayTable.of(name));
     const who = target === "all" ? "every node" : `"${target}"`;
     this.note("info", `added delay for ${who}: ${ms} ms`);
   }
@@ -216,6 +265,60 @@ export class Aggregator {
     return this.registry.connected();
   }
 
+  /** The setup the next run takes (the variant cycle aside). */
+  get learningSetup(): LearningSetup {
+    return this.setup;
+  }
+
+  /** Every node seen so far, connected or not, in first-registration order. */
+  nodeStatuses(): NodeStatus[] {
+    return this.board.list();
+  }
+
+  /** The test samples whose verdicts the round events carry (`watchSample`), for this setup. */
+  testSample(setup: LearningSetup = this.setup): TestSample | undefined {
+    const count = this.options.watchSample ?? 0;
+    if (count <= 0 || setup.dataset !== this.options.setup.dataset) return undefined;
+    const key = JSON.stringify([setup.dataset, setup.task]);
+    let sample = this.samples.get(key);
+    if (sample === undefined) {
+      sample = new TestSample(this.data.test, setup.task, count);
+      this.samples.set(key, sample);
+    }
+    return sample;
+  }
+
+  /**
+   * Ends the run under way (nodes get Stop "operator") and starts the next one at once, with the
+   * setup as it is now (e.g. after updateSetup({ case })). Without a run going: nothing.
+   */
+  restartRun(): void {
+    this.runAbort?.abort();
+  }
+
+  /** Ends the run under way and starts none until resumeRuns(). */
+  pauseRuns(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.note("info", "paused by the operator: no run until resumed");
+    this.options.onEvent?.({ type: "paused", paused: true });
+    this.runAbort?.abort();
+    this.changes.notify();
+  }
+
+  /** Starts runs again after pauseRuns(). */
+  resumeRuns(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.note("info", "resumed by the operator");
+    this.options.onEvent?.({ type: "paused", paused: false });
+    this.changes.notify();
+  }
+
+  get runsPaused(): boolean {
+    return this.paused;
+  }
+
   /** Stops the run under way (nodes get Stop "shutdown"), closes every connection, stops listening. */
   async close(): Promise<RunSummary[]> {
     this.closing = true;
@@ -232,11 +335,22 @@ export class Aggregator {
       conn.close(CloseCode.GoingAway, "shutting down");
       return;
     }
+    this.connectionsPerAddress ??= new ConnectionsPerAddress(this.options.maxConnectionsPerAddress);
+    const tooMany = this.connectionsPerAddress.admit(conn, remote);
+    if (tooMany !== undefined) {
+      this.note("warn", `refused [${tooMany.code}] ${tooMany.message}`);
+      conn.refuse(tooMany);
+      conn.onMessage(() => {}); // nothing more is read; lets its close be reported
+      return;
+    }
     new NodeSession(conn, remote, {
       onRegister: (s, m, seq) => this.register(s, m, seq),
       onReadyChange: (s) => this.readyChanged(s),
       onClosed: (s) => {
         this.registry.remove(s);
+        if (s.name !== undefined && this.registry.current(s.name) === undefined) {
+          this.board.offline(s.name);
+        }
         this.changes.notify();
       },
       ...(this.options.log === undefined ? {} : { log: this.options.log }),
@@ -247,7 +361,7 @@ export class Aggregator {
   private register(session: NodeSession, m: RegisterMessage, seq: number): void {
     const name = m.nodeName;
     // The token first, before anything else is looked at (constant-time compare).
-    if (!tokenMatches(this.options.token, m.token)) {
+    if (!admitsNode(this.options, name, m.token)) {
       session.refuse(unauthorized(name), seq);
       return;
     }
@@ -259,6 +373,7 @@ export class Aggregator {
     session.conn.peer = name;
     session.conn.delayMs = this.delayTable.of(name);
     this.registry.register(name, session);
+    this.board.online(name, session.conn.delayMs);
     this.lastRegistrationAt = performance.now();
     const run = this.current;
     const setup = run?.setups.get(name);
@@ -277,6 +392,8 @@ export class Aggregator {
     const run = this.current;
     if (run !== undefined && session.name !== undefined && session.readyFor(run.runId)) {
       run.dataSizes.set(session.name, session.dataSize);
+      const ready = session.readyMessage;
+      if (ready !== undefined) this.board.ready(session.name, ready);
     }
     this.changes.notify();
   }
@@ -288,8 +405,8 @@ export class Aggregator {
     await new Promise((resolve) => setImmediate(resolve));
     const summaries: RunSummary[] = [];
     try {
-      for (let k = 1; this.options.runs === 0 || k <= this.options.runs; k++) {
-        if (!(await this.waitForNodes())) break;
+      for (let k = this.firstRun(); this.options.runs === 0 || k <= this.options.runs; k++) {
+        if (!(await this.waitForRun(k))) break;
         summaries.push(await this.runOnce(k));
         if (this.closing) break;
       }
@@ -299,12 +416,85 @@ export class Aggregator {
     return summaries;
   }
 
+  /** Run 1, or with resumeFrom the checkpoint's run (the next one if it was over). */
+  private firstRun(): number {
+    const p = this.options.resumeFrom;
+    return p === undefined ? 1 : p.checkpoint.run.run + (p.finished ? 1 : 0);
+  }
+
+  /** The resume point when run k is the checkpoint's run, to go on with. */
+  private resumedRun(k: number): ResumePoint | undefined {
+    const p = this.options.resumeFrom;
+    return p !== undefined && !p.finished && p.checkpoint.run.run === k ? p : undefined;
+  }
+
+  /** Before run k: enough nodes; a resumed run's own nodes (or some of them, after a while). */
+  private async waitForRun(k: number): Promise<boolean> {
+    const point = this.resumedRun(k);
+    if (point === undefined) return this.waitForNodes();
+    const { run, engine } = point.checkpoint;
+    const cut = point.cutBytes > 0 ? `; cut ${point.cutBytes} bytes logged after it` : "";
+    this.note(
+      "info",
+      `resuming run "${run.runId}" after round ${engine.round} from ${point.path}${cut}`,
+    );
+    if (engine.controller.plan === null) return !this.abort.signal.aborted;
+    return waitForParticipants(run.participants, {
+      connected: () => this.registry.connected(),
+      changes: this.changes,
+      signal: this.abort.signal,
+      waitMs: this.options.resumeWaitMs ?? DEFAULT_RESUME_WAIT_MS,
+      note: (level, text) => this.note(level, text),
+    });
+  }
+
+  /** The engine's resume input (a resumed run) and, with --out, a checkpoint after every round. */
+  private checkpointOptions(
+    k: number,
+    run: CurrentRun,
+    files: RunFiles | undefined,
+    identity: RunIdentity,
+    t0: number,
+  ): Pick<RoundEngineOptions, "resume" | "onSnapshot"> {
+    const point = this.resumedRun(k);
+    const resume =
+      point === undefined
+        ? {}
+        : { resume: { snapshot: point.checkpoint.engine, events: point.events } };
+    const out = this.options.out;
+    if (files === undefined || out === undefined) return resume;
+    const checkpoint = new RunCheckpoint(out, files, identity);
+    if (this.options.resumeFrom === undefined && k === 1) checkpoint.discardOlder();
+    return {
+      ...resume,
+      onSnapshot: (snapshot) =>
+        checkpoint.save(snapshot, {
+          plan: {
+            nodes: this.options.nodes,
+            minNodes: this.options.minNodes ?? null,
+            runs: this.options.runs,
+            setup: this.setup,
+            variants: this.variants,
+            idPrefix: this.idPrefix,
+          },
+          wallSeconds: (performance.now() - t0) / 1000,
+          fullRounds: run.fullRounds,
+          costs: run.costs,
+          dataSizes: run.dataSizes,
+        }),
+    };
+  }
+
   /** True once enough nodes are registered; false when the aggregator is closed meanwhile. */
   private async waitForNodes(): Promise<boolean> {
     const { nodes, minNodes } = this.options;
     let said = -1;
     for (;;) {
       if (this.abort.signal.aborted) return false;
+      if (this.paused) {
+        await this.changes.wait(60_000);
+        continue;
+      }
       const n = this.registry.connected().length;
       if (n >= nodes) return true;
       const quiet = performance.now() - this.lastRegistrationAt;
@@ -348,10 +538,11 @@ export class Aggregator {
   }
 
   private async runOnce(k: number): Promise<RunSummary> {
-    const setup = this.setupOfRun(k);
+    const resumed = this.resumedRun(k)?.checkpoint.run;
+    const setup = resumed?.setup ?? this.setupOfRun(k);
     const model = await this.modelOf(setup);
-    const runId: RunId = `${this.idPrefix}-${k}`;
-    const participants = this.registry.connected();
+    const runId: RunId = resumed?.runId ?? `${this.idPrefix}-${k}`;
+    const participants = resumed ? [...resumed.participants] : this.registry.connected();
     const n = participants.length;
     const setups = new Map(
       participants.map((name, i) => [
@@ -362,18 +553,37 @@ export class Aggregator {
     const run: CurrentRun = {
       runId,
       setups,
-      dataSizes: new Map(),
-      fullRounds: 0,
-      costs: { c: null, b: null },
+      dataSizes: new Map(Object.entries(resumed?.dataSizes ?? {})),
+      fullRounds: resumed?.fullRounds ?? 0,
+      costs: { ...(resumed?.costs ?? { c: null, b: null }) },
     };
     this.current = run;
-    const startedAt = new Date();
-    const t0 = performance.now();
+    // The run's own cancel: restartRun() and pauseRuns() end this run only; close() ends it too.
+    const runAbort = new AbortController();
+    const endRun = () => runAbort.abort();
+    this.runAbort = runAbort;
+    this.abort.signal.addEventListener("abort", endRun, { once: true });
+    if (this.paused) runAbort.abort();
+    const sample = this.testSample(setup);
+    let verdicts: string[] | null = null;
+    const startedAt = resumed === undefined ? new Date() : new Date(resumed.startedAt);
+    // A resumed run's wall time goes on from the checkpoint's.
+    const t0 = performance.now() - (resumed?.wallSeconds ?? 0) * 1000;
     const tau = setup.tau === "adaptive" ? "adaptive tau" : `tau ${setup.tau}`;
     this.note(
       "info",
       `run "${runId}" (${k}${this.options.runs === 0 ? "" : `/${this.options.runs}`}): ${setup.model.kind} on ${setup.dataset} ${setup.task}, case ${setup.case}, ${tau}, ${n} nodes: ${participants.join(", ")}`,
     );
+    this.options.onEvent?.({
+      type: "run-start",
+      runId,
+      run: k,
+      setup,
+      budgetSeconds: budgetOf(setup),
+      nodes: participants,
+      sample: sample?.items ?? [],
+      at: startedAt.getTime(),
+    });
     for (const name of participants) this.registry.current(name)?.startRun(setups.get(name)!);
     await this.changes.until(
       () =>
@@ -382,7 +592,7 @@ export class Aggregator {
           return s === undefined || s.settledFor(runId);
         }),
       this.policy.capMs,
-      this.abort.signal,
+      runAbort.signal,
     );
     const ready = participants.filter((p) => this.registry.current(p)?.readyFor(runId));
     if (ready.length < n) {
@@ -396,7 +606,10 @@ export class Aggregator {
     const files =
       this.options.out === undefined
         ? undefined
-        : new RunFiles(runFilePaths(this.options.out, k, this.options.runs === 1));
+        : new RunFiles(
+            runFilePaths(this.options.out, k, this.options.runs === 1),
+            this.resumedRun(k)?.checkpoint.log,
+          );
     const context: LinkContext = {
       runId,
       session: (id) => this.registry.current(id),
@@ -408,8 +621,18 @@ export class Aggregator {
       {
         links: participants.map((name) => new WebSocketLink(name, context)),
         costs: measuredCosts(),
-        evaluate: (w) => model.evaluate(w),
-        signal: this.abort.signal,
+        evaluate: (w) => {
+          verdicts = sample?.verdicts(model.model, w) ?? null;
+          return model.evaluate(w);
+        },
+        signal: runAbort.signal,
+        ...this.checkpointOptions(
+          k,
+          run,
+          files,
+          { run: k, runId, setup, participants, startedAt },
+          t0,
+        ),
         onRound: (event) => {
           const time = event.costs.time;
           run.costs = { c: time?.c ?? null, b: time?.b ?? null };
@@ -421,10 +644,18 @@ export class Aggregator {
           if (event.fault !== null) this.note("warn", event.fault.message);
           this.note("info", describeRound(event, participants.length));
           this.options.onRound?.(event, { runId, run: k });
+          for (const id of event.reported) {
+            const seconds = this.registry.current(id)?.lastLocalSeconds;
+            if (seconds !== undefined) this.board.localSeconds(id, seconds);
+          }
+          this.options.onEvent?.({ type: "round", runId, run: k, event, verdicts });
+          verdicts = null;
         },
       },
     );
     this.current = undefined;
+    this.abort.signal.removeEventListener("abort", endRun);
+    if (this.runAbort === runAbort) this.runAbort = undefined;
 
     const test = model.evaluate(result.finalWeights);
     const summary = runSummary({
@@ -447,6 +678,18 @@ export class Aggregator {
       `run "${runId}" ${result.status}${result.error ? `: ${result.error.message}` : ""}: ${result.rounds} rounds, ${result.iterations} iterations, mean tau ${summary.meanTau.toFixed(2)}, loss ${summary.finalLoss?.toPrecision(5) ?? "n/a"}${acc}`,
     );
     this.options.onRunEnd?.(summary, result);
+    this.options.onEvent?.({
+      type: "run-end",
+      runId,
+      run: k,
+      reason: this.stopReason(setup, run, {
+        reason: result.status,
+        finalWeights: result.finalWeights,
+      }).reason,
+      summary,
+      result,
+      at: Date.now(),
+    });
     return summary;
   }
 
@@ -487,7 +730,9 @@ export class Aggregator {
     );
     const code = this.closing ? CloseCode.GoingAway : CloseCode.Normal;
     for (const s of sessions) s.close(code, this.closing ? "shutting down" : "done");
-    await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 2000))]);
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(closed), new Promise((r) => (grace = setTimeout(r, 2000)))]);
+    clearTimeout(grace);
     await this.server.close();
     for (const m of this.models.values()) m.dispose();
     this.models.clear();
@@ -511,4 +756,7 @@ function checkOptions(o: AggregatorOptions): void {
     );
   }
   if (!int(o.runs, 0)) throw new RangeError(`--runs must be an integer >= 0, got ${o.runs}`);
+  if (o.tls !== undefined && o.server !== undefined) {
+    throw new RangeError("TLS goes on the server passed in `server`: give tls or server, not both");
+  }
 }

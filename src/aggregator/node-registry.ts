@@ -10,6 +10,14 @@ export class NodeRegistry {
   private readonly order: NodeId[] = [];
   private readonly live = new Map<NodeId, NodeSession>();
 
+  /**
+   * @param maxAbsent names of nodes that left are remembered (a node that comes back keeps its
+   * place), at most this many: beyond, the longest-known absent names are forgotten, so that
+   * nodes registering under ever new names (restarts with HOST-PID names, an attacker) cannot
+   * grow the registry without bound.
+   */
+  constructor(private readonly maxAbsent = 10_000) {}
+
   /** Binds `name` to `session`; a new name goes to the end of the order. */
   register(name: NodeId, session: NodeSession): void {
     if (!this.order.includes(name)) this.order.push(name);
@@ -20,6 +28,16 @@ export class NodeRegistry {
   remove(session: NodeSession): void {
     if (session.name !== undefined && this.live.get(session.name) === session) {
       this.live.delete(session.name);
+      let absent = this.order.length - this.live.size;
+      if (absent > this.maxAbsent) {
+        for (let i = 0; i < this.order.length && absent > this.maxAbsent; ) {
+          if (this.live.has(this.order[i])) i++;
+          else {
+            this.order.splice(i, 1);
+            absent--;
+          }
+        }
+      }
     }
   }
 

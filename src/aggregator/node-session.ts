@@ -7,6 +7,7 @@ import {
   messageLogEntry,
   noteLogEntry,
   type ProtocolError,
+  type ReadyMessage,
   type RegisterMessage,
   type RunId,
   type SetupMessage,
@@ -47,6 +48,8 @@ interface RunState {
   readonly modelSize: number;
   ready: boolean;
   dataSize: number;
+  /** The node's Ready, once received: its label histogram and (opted in) preview. */
+  readyMessage: ReadyMessage | undefined;
   /** Why the node will not be ready (its Error), if it said so. */
   failed: string | undefined;
 }
@@ -75,6 +78,8 @@ export class NodeSession {
   readonly remote: string;
   /** The node's name once it has registered. */
   name: NodeId | undefined;
+  /** Seconds the local updates of its latest RoundResult took; undefined before one. */
+  lastLocalSeconds: number | undefined;
   private run: RunState | undefined;
   private pending: PendingRound | undefined;
   private readonly hooks: SessionHooks;
@@ -125,6 +130,11 @@ export class NodeSession {
     return this.run.ready || this.run.failed !== undefined;
   }
 
+  /** The Ready of the current run (data size, label histogram, preview), once received. */
+  get readyMessage(): ReadyMessage | undefined {
+    return this.run?.readyMessage;
+  }
+
   /** D_i as the node's Ready said, 0 before. */
   get dataSize(): number {
     return this.run?.dataSize ?? 0;
@@ -138,6 +148,7 @@ export class NodeSession {
       modelSize: setup.modelSize,
       ready: false,
       dataSize: 0,
+      readyMessage: undefined,
       failed: undefined,
     };
     this.conn.expectations = { runId: setup.runId, modelSize: setup.modelSize };
@@ -160,17 +171,21 @@ export class NodeSession {
     }
     this.abandonRound("node-error", `Node "${name}" was asked round ${order.round}`);
     const mark = this.conn.meter.mark();
-    return new Promise((resolve) => {
+    // No closure here refers to `order`: the timer would keep its weights alive until the node
+    // answers (one copy per waiting node: memory growing with the number of nodes).
+    const round = order.round;
+    const answer = new Promise<RoundOutcome>((resolve) => {
       const timer = setTimeout(() => {
-        const error = timedOut(name, order.round, deadlineMs);
+        const error = timedOut(name, round, deadlineMs);
         this.settle({ ok: false, code: "timeout", message: error.message });
         this.hooks.log?.(noteLogEntry(this.hooks.now(), "warn", error.message, name));
         if (this.isOpen)
           this.conn.send({ type: "error", runId, code: error.code, message: error.message });
       }, deadlineMs);
-      this.pending = { round: order.round, mark, timer, resolve };
-      this.conn.send({ type: "round-start", runId, order, deadlineMs });
+      this.pending = { round, mark, timer, resolve };
     });
+    this.conn.send({ type: "round-start", runId, order, deadlineMs });
+    return answer;
   }
 
   /** Tells the node its run is over (protocol step 6). */
@@ -224,6 +239,7 @@ export class NodeSession {
         }
         run.ready = true;
         run.dataSize = m.dataSize;
+        run.readyMessage = m;
         hooks.onReadyChange(this);
         return;
       }
@@ -233,6 +249,7 @@ export class NodeSession {
           this.note("info", `dropped a late round result for round ${m.report.round}`);
           return;
         }
+        this.lastLocalSeconds = m.report.localSeconds;
         this.settle({ ok: true, report: m.report });
         return;
       }

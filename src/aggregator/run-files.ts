@@ -25,19 +25,32 @@ export function runFilePaths(out: string, run: number, single: boolean): RunFile
   };
 }
 
-/** Writes one run's files; the directory is created, an earlier rounds.jsonl replaced. */
+/**
+ * Writes one run's files; the directory is created, an earlier rounds.jsonl replaced (or, for a
+ * resumed run, `kept`: the first `kept.bytes` bytes, `kept.lines` lines, are the rounds so far).
+ */
 export class RunFiles {
   readonly paths: RunFilePaths;
+  /** Size of rounds.jsonl so far, in bytes and lines: a checkpoint records them. */
+  bytes = 0;
+  lines = 0;
 
-  constructor(paths: RunFilePaths) {
+  constructor(paths: RunFilePaths, kept?: { readonly bytes: number; readonly lines: number }) {
     this.paths = paths;
     mkdirSync(paths.dir, { recursive: true });
-    writeFileSync(paths.rounds, "");
+    if (kept === undefined) writeFileSync(paths.rounds, "");
+    else {
+      this.bytes = kept.bytes;
+      this.lines = kept.lines;
+    }
   }
 
   /** One RoundEvent as one JSON line (NaN and Infinity as null, as JSON has them). */
   appendRound(event: RoundEvent): void {
-    appendFileSync(this.paths.rounds, `${JSON.stringify(event)}\n`);
+    const line = `${JSON.stringify(event)}\n`;
+    appendFileSync(this.paths.rounds, line);
+    this.bytes += Buffer.byteLength(line, "utf8");
+    this.lines++;
   }
 
   writeSummary(summary: RunSummary): void {

@@ -94,7 +94,8 @@ export interface SummaryInput {
 
 export function runSummary(input: SummaryInput): RunSummary {
   const { setup, result } = input;
-  const counts = nodeRoundCounts(result.events);
+  // Over every round: result.events keeps only the latest of a long run.
+  const counts = new Map(Object.entries(result.nodeRounds));
   const finite = (v: number | null | undefined): number | null =>
     v !== null && v !== undefined && Number.isFinite(v) ? v : null;
   return {

@@ -1,8 +1,10 @@
 import { type Command, Option } from "commander";
 import { Aggregator, type AggregatorOptions, type RunVariant } from "../aggregator/aggregator.js";
+import { loadResumePoint } from "../aggregator/checkpoint-resume.js";
 import { type DelaySetting, parseDelaySetting } from "../aggregator/delay-table.js";
 import { DEFAULT_BUDGET_SECONDS } from "../aggregator/learning-setup.js";
 import { DEFAULT_ROUND_TIMEOUT_MS } from "../aggregator/round-deadline.js";
+import { startAggregatorWithDashboard } from "../dashboard/aggregator-dashboard.js";
 import { type CaseId, parseCases } from "../experiment/case-setting.js";
 import { parseTauSettings, type TauSetting } from "../experiment/tau-setting.js";
 import {
@@ -20,11 +22,13 @@ import {
   learningOptions,
   positiveArg,
 } from "./learning-options.js";
+import { resumedOptions } from "./resume-options.js";
+import { type SecurityFlags, securityOptions, securityOptionsOf } from "./security-options.js";
 
 export const DEFAULT_AGGREGATOR_PORT = 7420;
 export const DEFAULT_AGGREGATOR_OUT = "./aggregator-out";
 
-interface AggregatorFlags extends LearningFlags {
+interface AggregatorFlags extends LearningFlags, SecurityFlags {
   host: string;
   port: number;
   nodes: number;
@@ -40,10 +44,14 @@ interface AggregatorFlags extends LearningFlags {
   out: string;
   log: LogFormat;
   quiet?: boolean;
+  resume?: string;
+  dashboard?: boolean;
+  adminToken?: string;
 }
 
 /** Registers `fedtau aggregator`. */
 export function registerAggregatorCommand(program: Command): Command {
+  const security = securityOptions();
   const command = program
     .command("aggregator")
     .summary("run the aggregator: wait for edge nodes, then run federated learning over WebSocket")
@@ -68,6 +76,11 @@ export function registerAggregatorCommand(program: Command): Command {
         "that round and may rejoin (register again under its name) for the next one.",
         "Terminal output: one line per message sent or received (--log json for JSON",
         "lines, --quiet for none); the first line gives the address.",
+        "",
+        "After every round DIR/checkpoint.json holds what the run needs to go on. If the",
+        "aggregator dies (even kill -9), `fedtau aggregator --resume DIR` goes on with the",
+        "same run from the round after the checkpoint: the nodes reconnect by themselves,",
+        "the budget spent stays spent and rounds.jsonl keeps every round once.",
       ].join("\n"),
     )
     .addOption(new Option("--host <address>", "address to listen on").default("127.0.0.1"))
@@ -140,6 +153,11 @@ export function registerAggregatorCommand(program: Command): Command {
         "shared secret nodes must present; a node with another token is refused",
       ).env("FEDTAU_TOKEN"),
     )
+    .addOption(security.tlsCert)
+    .addOption(security.tlsKey)
+    .addOption(security.tokens)
+    .addOption(security.maxMessagesPerSecond)
+    .addOption(security.maxConnectionsPerAddress)
     .addOption(
       new Option(
         "--delay <ms>",
@@ -162,6 +180,20 @@ export function registerAggregatorCommand(program: Command): Command {
         .default("text"),
     )
     .option("--quiet", "no protocol log (the listening line and errors only)")
+    .option(
+      "--dashboard",
+      "serve the live dashboard (charts, nodes, test digits, controls, log) on the same port: http://HOST:PORT/",
+    )
+    .addOption(
+      new Option(
+        "--admin-token <secret>",
+        "with --dashboard: the page's controls need this token (without one they are disabled whenever --host is beyond loopback)",
+      ).env("FEDTAU_ADMIN_TOKEN"),
+    )
+    .option(
+      "--resume <dir>",
+      "go on with the run whose --out directory is DIR, from its checkpoint.json (what to run comes from the checkpoint)",
+    )
     .addHelpText(
       "after",
       [
@@ -171,10 +203,16 @@ export function registerAggregatorCommand(program: Command): Command {
         "  fedtau aggregator --port 0 --case 1,2,3,4 --tau adaptive,5 --budget 5 --quiet",
         "  fedtau aggregator --tau 5 --sgd 100 --rounds 50 --delay 100 --delay n3=500",
         "  FEDTAU_TOKEN=s3cret fedtau aggregator --host 0.0.0.0 --runs 0",
+        "  fedtau aggregator --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem --tokens tokens.txt",
+        "  fedtau aggregator --resume results/net --port 7420   # after a crash",
       ].join("\n"),
     )
     .action(async (flags: AggregatorFlags) => {
-      process.exitCode = await aggregatorAction(flags);
+      const given = (name: string) => {
+        const source = command.getOptionValueSource(name);
+        return source === "cli" || source === "env";
+      };
+      process.exitCode = await aggregatorAction(flags, given);
     });
 }
 
@@ -208,29 +246,44 @@ export function aggregatorOptionsOf(flags: AggregatorFlags): AggregatorOptions {
     roundTimeoutMs: Math.round(flags.roundTimeout * 1000),
     maxMessageBytes: flags.maxMessageBytes,
     ...(flags.token === undefined || flags.token === "" ? {} : { token: flags.token }),
+    ...securityOptionsOf(flags),
     delays: flags.delay,
     out: flags.out,
   };
 }
 
-async function aggregatorAction(flags: AggregatorFlags): Promise<number> {
+async function aggregatorAction(
+  flags: AggregatorFlags,
+  given: (name: string) => boolean,
+): Promise<number> {
   const line = (text: string) => process.stdout.write(`${text}\n`);
   const log = createMessageLog({ format: flags.log, quiet: flags.quiet === true, line });
-  const options = aggregatorOptionsOf(flags);
-  const aggregator = await Aggregator.start({
-    ...options,
-    ...(flags.quiet === true ? {} : { log: (e: LogEntry) => log.write(e) }),
-  });
-  const listening = `fedtau aggregator listening on ${aggregator.url}`;
-  line(
-    flags.log === "json" ? formatLogJson(noteLogEntry(Date.now(), "info", listening)) : listening,
-  );
+  const flagged = aggregatorOptionsOf(flags);
+  const options =
+    flags.resume === undefined
+      ? flagged
+      : resumedOptions(flagged, await loadResumePoint(flags.resume), given);
+  const terminal = flags.quiet === true ? undefined : (e: LogEntry) => log.write(e);
+  const served =
+    flags.dashboard === true
+      ? await startAggregatorWithDashboard(options, {
+          ...(flags.adminToken ? { adminToken: flags.adminToken } : {}),
+          ...(terminal === undefined ? {} : { log: terminal }),
+        })
+      : undefined;
+  const aggregator =
+    served?.aggregator ??
+    (await Aggregator.start({ ...options, ...(terminal === undefined ? {} : { log: terminal }) }));
+  const say = (text: string) =>
+    line(flags.log === "json" ? formatLogJson(noteLogEntry(Date.now(), "info", text)) : text);
+  say(`fedtau aggregator listening on ${aggregator.url}`);
+  if (served !== undefined) say(dashboardLine(served.dashboardUrl, served.dashboard.access));
 
   let interrupted = 0;
   const onSignal = () => {
     interrupted++;
     if (interrupted > 1) process.exit(130);
-    void aggregator.close();
+    void (served?.close() ?? aggregator.close());
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -241,4 +294,15 @@ async function aggregatorAction(flags: AggregatorFlags): Promise<number> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+/** Where the dashboard is, and who may use its controls. */
+export function dashboardLine(url: string, access: "open" | "token" | "disabled"): string {
+  const controls =
+    access === "open"
+      ? "controls open on loopback"
+      : access === "token"
+        ? "controls need the admin token"
+        : "controls disabled: give --admin-token to use them beyond loopback";
+  return `dashboard on ${url} (${controls})`;
 }

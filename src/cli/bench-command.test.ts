@@ -51,6 +51,21 @@ describe("fedtau bench", () => {
     );
   });
 
+  it("checks the --scale flags", async () => {
+    const { p, err } = program();
+    await expect(
+      p.parseAsync(["bench", "--scale", "--scale-nodes", "5,0"], { from: "user" }),
+    ).rejects.toThrow();
+    expect(err.join("")).toContain(
+      'expected comma-separated node counts from 1 to 10000, got "5,0"',
+    );
+    const second = program();
+    await expect(
+      second.p.parseAsync(["bench", "--scale", "--scale-rounds", "x"], { from: "user" }),
+    ).rejects.toThrow();
+    expect(second.err.join("")).toContain('expected an integer of at least 1, got "x"');
+  });
+
   it("describes itself in --help", async () => {
     const { p, out } = program();
     await expect(p.parseAsync(["bench", "--help"], { from: "user" })).rejects.toThrow();
@@ -62,6 +77,8 @@ describe("fedtau bench", () => {
       "--no-numpy",
       "--sizes <rows>",
       "--kernels <backend>",
+      "--scale",
+      "--scale-nodes <counts>",
     ]) {
       expect(help).toContain(flag);
     }

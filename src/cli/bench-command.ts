@@ -7,6 +7,13 @@ import {
   runGradientBench,
 } from "../bench/gradient-bench.js";
 import { formatRoundOverhead, runRoundOverheadBench } from "../bench/round-overhead.js";
+import {
+  DEFAULT_SCALE_NODES,
+  DEFAULT_SCALE_ROUNDS,
+  DEFAULT_SCALE_SAMPLES,
+  formatScale,
+  runScaleBench,
+} from "../bench/scale.js";
 import type { KernelPreference } from "../core/linalg/select-kernels.js";
 
 export interface BenchCommandOptions {
@@ -16,6 +23,28 @@ export interface BenchCommandOptions {
   numpy: boolean;
   kernels: KernelPreference;
   round: boolean;
+  scale?: boolean;
+  scaleNodes: number[];
+  scaleRounds: number;
+  scaleSamples: number;
+}
+
+function parseCounts(value: string): number[] {
+  const counts = value.split(",").map((v) => Number(v.trim()));
+  if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1 || n > 10_000)) {
+    throw new InvalidArgumentError(
+      `expected comma-separated node counts from 1 to 10000, got "${value}"`,
+    );
+  }
+  return counts;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InvalidArgumentError(`expected an integer of at least 1, got "${value}"`);
+  }
+  return n;
 }
 
 function parseRuns(value: string): number {
@@ -75,12 +104,41 @@ export function registerBenchCommand(
       "--no-round",
       "do not time the round overhead (b of tau-1 rounds with five local `fedtau node` processes, next to a raw TCP ping of the same bytes)",
     )
+    .option(
+      "--scale",
+      "instead: the aggregator at scale, for 5, 50, 200 and 1,000 nodes (in 1-2 `fedtau node --count` processes, 20 samples each): median round overhead b, b per node, peak memory of the aggregator process",
+    )
+    .option("--scale-nodes <counts>", "node counts for --scale, comma-separated", parseCounts, [
+      ...DEFAULT_SCALE_NODES,
+    ])
+    .option(
+      "--scale-rounds <n>",
+      "timed tau-1 rounds per node count for --scale",
+      parsePositive,
+      DEFAULT_SCALE_ROUNDS,
+    )
+    .option(
+      "--scale-samples <n>",
+      "training samples per node for --scale",
+      parsePositive,
+      DEFAULT_SCALE_SAMPLES,
+    )
     .addOption(
       new Option("--kernels <backend>", "kernels to time")
         .choices(["auto", "reference", "wasm-simd"])
         .default("auto"),
     )
     .action(async (opts: BenchCommandOptions) => {
+      if (opts.scale === true) {
+        const scale = await runScaleBench({
+          nodes: opts.scaleNodes,
+          rounds: opts.scaleRounds,
+          samplesPerNode: opts.scaleSamples,
+          onProgress: (msg) => output.err(msg),
+        });
+        output.out(opts.json ? JSON.stringify({ scale }) : formatScale(scale));
+        return;
+      }
       const result = await runGradientBench({
         runs: opts.runs,
         sizes: opts.sizes,

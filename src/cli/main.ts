@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerAggregatorCommand } from "./aggregator-command.js";
 import { registerBenchCommand } from "./bench-command.js";
+import { registerDemoCommand } from "./demo-command.js";
 import { registerExperimentCommand } from "./experiment-command.js";
 import { registerNodeCommand } from "./node-command.js";
 
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     )
     .version("0.1.0")
     .showHelpAfterError();
+  registerDemoCommand(program);
   registerAggregatorCommand(program);
   registerExperimentCommand(program);
   registerBenchCommand(program);

@@ -38,6 +38,14 @@ describe("fedtau node flags", () => {
     );
   });
 
+  it("checks --count K", async () => {
+    const agg = ["--aggregator", "ws://127.0.0.1:1"];
+    expect(await refusal([...agg, "--count", "0"])).toContain(
+      '--count needs an integer from 1 to 10000, got "0"',
+    );
+    expect(await refusal([...agg, "--count", "2.5"])).toContain("--count needs an integer");
+  });
+
   it("explains every flag in --help", () => {
     const program = new Command("fedtau");
     const help = registerNodeCommand(program).helpInformation();
@@ -52,6 +60,7 @@ describe("fedtau node flags", () => {
       "--log",
       "--quiet",
       "--max-message-bytes",
+      "--count <k>",
     ]) {
       expect(help).toContain(flag);
     }

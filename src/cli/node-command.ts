@@ -1,7 +1,15 @@
 import { hostname } from "node:os";
 import { type Command, Option } from "commander";
-import { checkNodeName, defaultNodeName, EdgeNode, ownDataSpec } from "../node/index.js";
+import {
+  checkNodeName,
+  defaultNodeName,
+  EdgeNode,
+  MAX_NODE_COUNT,
+  NodeGroup,
+  ownDataSpec,
+} from "../node/index.js";
 import { createMessageLog, DEFAULT_MAX_MESSAGE_BYTES, type LogFormat } from "../protocol/index.js";
+import { loadCa } from "../transport/index.js";
 import { argParser, integerArg } from "./learning-options.js";
 
 interface NodeFlags {
@@ -14,6 +22,8 @@ interface NodeFlags {
   log: LogFormat;
   quiet?: boolean;
   maxMessageBytes: number;
+  count?: number;
+  ca?: string;
 }
 
 /** Registers `fedtau node`: an edge node that trains on its local data for an aggregator. */
@@ -40,7 +50,7 @@ export function registerNodeCommand(program: Command): Command {
     )
     .requiredOption(
       "--aggregator <url>",
-      "the aggregator's address, ws://HOST:PORT",
+      "the aggregator's address, ws://HOST:PORT (wss://HOST:PORT with TLS)",
       argParser(parseAggregatorUrl),
     )
     .option(
@@ -52,6 +62,11 @@ export function registerNodeCommand(program: Command): Command {
       new Option("--token <secret>", "shared secret the aggregator asks for (default: none)").env(
         "FEDTAU_TOKEN",
       ),
+    )
+    .option(
+      "--ca <file>",
+      "with wss://: trust the aggregator's certificate when signed by this CA (PEM), e.g. a self-signed one; a certificate it does not trust ends the node (exit 1)",
+      argParser(loadCa),
     )
     .option(
       "--data <spec>",
@@ -81,14 +96,22 @@ export function registerNodeCommand(program: Command): Command {
         .default(DEFAULT_MAX_MESSAGE_BYTES)
         .argParser(integerArg("--max-message-bytes", 1024)),
     )
+    .addOption(
+      new Option(
+        "--count <k>",
+        "run K node clients in this process, named NAME-1 .. NAME-K, each with its own connection and data part (load tests)",
+      ).argParser(integerArg("--count", 1, MAX_NODE_COUNT)),
+    )
     .addHelpText(
       "after",
       [
         "",
         "Examples:",
         "  fedtau node --aggregator ws://127.0.0.1:7070 --name n1",
+        "  fedtau node --aggregator ws://127.0.0.1:7070 --name load --count 200 --quiet",
         "  FEDTAU_TOKEN=s3cret fedtau node --aggregator ws://pi-hub:7070 --name kitchen --delay 50",
         "  fedtau node --aggregator ws://10.0.0.2:7070 --data csv:readings.csv --log json",
+        "  fedtau node --aggregator wss://10.0.0.2:7420 --ca ca.pem --name kitchen --token k-3f9",
       ].join("\n"),
     )
     .action(async (flags: NodeFlags) => {
@@ -102,16 +125,31 @@ async function nodeAction(flags: NodeFlags): Promise<number> {
     quiet: flags.quiet === true,
     line: (text) => process.stdout.write(`${text}\n`),
   });
-  const node = new EdgeNode({
+  const common = {
     aggregator: flags.aggregator,
-    name: flags.name ?? defaultNodeName(hostname(), process.pid),
     token: flags.token ?? "",
     ...(flags.data === undefined ? {} : { ownData: flags.data }),
     delayMs: flags.delay,
     sharePreview: flags.sharePreview === true,
     maxMessageBytes: flags.maxMessageBytes,
+    ...(flags.ca === undefined ? {} : { ca: flags.ca }),
     log,
-  });
+  };
+  const name = flags.name ?? defaultNodeName(hostname(), process.pid);
+  if (flags.ca !== undefined && !flags.aggregator.startsWith("wss:")) {
+    process.stderr.write("fedtau node: --ca needs a wss:// aggregator address\n");
+    return 2;
+  }
+  let node: EdgeNode | NodeGroup;
+  try {
+    node =
+      flags.count === undefined
+        ? new EdgeNode({ ...common, name })
+        : new NodeGroup({ ...common, baseName: name, count: flags.count });
+  } catch (error) {
+    process.stderr.write(`fedtau node: ${error instanceof Error ? error.message : error}\n`);
+    return 2;
+  }
   let signalled: number | undefined;
   const onSignal = (signal: NodeJS.Signals, code: number) => () => {
     signalled = code;
@@ -121,9 +159,14 @@ async function nodeAction(flags: NodeFlags): Promise<number> {
   const onTerm = onSignal("SIGTERM", 143);
   process.once("SIGINT", onInt);
   process.once("SIGTERM", onTerm);
+  // Started by `fedtau demo` (an IPC channel to it): stop when the demo goes, even if killed.
+  const onOrphaned = () => node.stop("The fedtau demo that started this node has gone");
+  process.channel?.unref();
+  process.once("disconnect", onOrphaned);
   const exit = await node.run();
   process.off("SIGINT", onInt);
   process.off("SIGTERM", onTerm);
+  process.off("disconnect", onOrphaned);
   // The log's last line says how the node ended; a refusal is also said on stderr, even when quiet.
   if (exit.code !== 0) process.stderr.write(`fedtau node: ${exit.message}\n`);
   return signalled ?? exit.code;

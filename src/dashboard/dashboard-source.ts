@@ -1,11 +1,16 @@
 import type { RoundEvent } from "../core/federation/round-event.js";
-import type { NodeId } from "../core/units.js";
 import type { LogEntry } from "../protocol/message-log.js";
 import type { Preview } from "../protocol/messages.js";
 import type { ControlCommand } from "./control-command.js";
-import type { DashboardSettings, RunSetup } from "./wire-types.js";
+import type { NodeState, PlainChange, RunHeader, StateOf, TestState } from "./wire-types.js";
 
-export type { CaseNumber, DashboardSettings, RunSetup, TauSetting } from "./wire-types.js";
+export type {
+  CaseNumber,
+  DashboardSettings,
+  RunHeader,
+  RunSetup,
+  TauSetting,
+} from "./wire-types.js";
 
 /**
  * What the dashboard needs from an aggregator: a snapshot of the demonstration as it stands, a
@@ -31,35 +36,12 @@ export type ControlOutcome =
   | { readonly ok: false; readonly message: string };
 
 /** A run and its round events so far (oldest first). */
-export interface RunRecord {
-  readonly id: string;
-  readonly setup: RunSetup;
-  /** Wall clock, ms since 1970. */
-  readonly startedAt: number;
-  readonly endedAt: number | null;
-  /** Why it ended ("budget-spent", "operator"...), null while running. */
-  readonly endReason: string | null;
+export interface RunRecord extends RunHeader {
   readonly events: readonly RoundEvent[];
 }
 
-/** One node as the page shows it. */
-export interface NodeView {
-  readonly id: NodeId;
-  readonly online: boolean;
-  /** D_i, null before the node has said. */
-  readonly dataSize: number | null;
-  /** Count of each label 0..9 in its data (core's labelHistogram), null when unknown. */
-  readonly labelHistogram: readonly number[] | null;
-  /**
-   * A few of its samples as grey images (the protocol's Ready.preview: 0 = background), only when
-   * the node opted in (`--share-preview`); null otherwise.
-   */
-  readonly preview: Preview | null;
-  /** Seconds its last tau local updates took, null before its first report. */
-  readonly lastLocalSeconds: number | null;
-  /** The communication delay currently added to it, ms. */
-  readonly delayMs: number;
-}
+/** One node as the page shows it; its preview is the protocol's Ready.preview. */
+export type NodeView = NodeState<Preview>;
 
 /** A test digit the global model is judged on. */
 export interface TestDigit {
@@ -70,49 +52,19 @@ export interface TestDigit {
 }
 
 /** The test digits and the global model's verdicts on them. */
-export interface TestPanel {
-  readonly digits: readonly TestDigit[];
-  /** One class name per digit from the latest global model; null before the first round. */
-  readonly verdicts: readonly string[] | null;
-  /** The round the verdicts are from. */
-  readonly round: number | null;
-  /** Accuracy on the whole test set (not only these digits), 0..1. */
-  readonly accuracy: number | null;
-}
+export type TestPanel = TestState<TestDigit>;
 
-export interface DashboardSnapshot {
-  readonly settings: DashboardSettings;
-  /** The current run, or the last one when none is going; null before the first. */
-  readonly run: RunRecord | null;
-  readonly previousRun: RunRecord | null;
-  readonly nodes: readonly NodeView[];
-  /** null until the aggregator has test digits. */
-  readonly test: TestPanel | null;
-  /** Recent protocol log entries, oldest first. */
-  readonly log: readonly LogEntry[];
-}
+/** The state as a source gives it: round events, protocol previews and log entries. */
+export type DashboardSnapshot = StateOf<RunRecord, NodeView, TestPanel, LogEntry>;
 
 /** One change, as the aggregator reports it. */
 export type DashboardChange =
+  | PlainChange
   | {
       readonly type: "run-start";
-      readonly run: Omit<RunRecord, "events" | "endedAt" | "endReason">;
+      readonly run: Omit<RunHeader, "endedAt" | "endReason">;
     }
   | { readonly type: "round"; readonly runId: string; readonly event: RoundEvent }
-  | {
-      readonly type: "run-end";
-      readonly runId: string;
-      readonly at: number;
-      readonly reason: string;
-    }
   | { readonly type: "node"; readonly node: NodeView }
-  | { readonly type: "node-removed"; readonly id: NodeId }
   | { readonly type: "test-digits"; readonly digits: readonly TestDigit[] }
-  | {
-      readonly type: "predictions";
-      readonly round: number;
-      readonly verdicts: readonly string[];
-      readonly accuracy: number | null;
-    }
-  | { readonly type: "log"; readonly entry: LogEntry }
-  | { readonly type: "settings"; readonly settings: DashboardSettings };
+  | { readonly type: "log"; readonly entry: LogEntry };

@@ -1,7 +1,6 @@
 import type { LogEntry } from "../protocol/message-log.js";
 import type { Preview } from "../protocol/messages.js";
 import { toBase64 } from "./base64.js";
-import { BoundedList } from "./bounded-list.js";
 import { type DashboardLimits, DEFAULT_LIMITS, DIGIT_BYTES } from "./dashboard-limits.js";
 import type {
   DashboardChange,
@@ -12,11 +11,10 @@ import type {
 } from "./dashboard-source.js";
 import { logLine } from "./log-line.js";
 import { roundPoint } from "./round-point.js";
+import { runHeader } from "./run-pair.js";
+import { SourceBook } from "./source-book.js";
 import type {
   ControlAccess,
-  DashboardSettings,
-  RoundPoint,
-  RunSetup,
   WireChange,
   WireChangeBody,
   WireLogLine,
@@ -24,157 +22,94 @@ import type {
   WirePreview,
   WireRun,
   WireSnapshot,
-  WireTest,
   WireTestDigit,
 } from "./wire-types.js";
 
 /** Pixels of one preview image at most (a 64 x 64 grey image). */
 const MAX_PREVIEW_PIXELS = 4_096;
 
-interface RunState {
-  readonly id: string;
-  readonly setup: RunSetup;
-  readonly startedAt: number;
-  endedAt: number | null;
-  endReason: string | null;
-  readonly points: BoundedList<RoundPoint>;
-}
-
 /**
- * The dashboard's own copy of the demonstration, in the page's JSON form and bounded by
- * `limits`: seeded from the source's snapshot, then kept current by folding its changes. Each
- * change applied gets the next sequence number; `snapshot()` says up to which one it is current.
+ * The dashboard's own copy of the demonstration, bounded by `limits`: seeded from the source's
+ * snapshot, then kept current by recording its changes (a SourceBook, the one fold of changes);
+ * each change recorded is turned into the page's JSON form and gets the next sequence number,
+ * and `snapshot()` gives the whole state in that form, current up to `seq`.
  */
 export class DashboardState {
   /** Changes to sequence numbers start again with a new epoch (a new server). */
   readonly epoch: string = crypto.randomUUID();
   seq = 0;
-  private settings: DashboardSettings;
-  private run: RunState | null = null;
-  private previousRun: RunState | null = null;
-  private readonly nodes = new Map<string, WireNode>();
-  private test: WireTest | null = null;
-  private readonly log: BoundedList<WireLogLine>;
+  private readonly book: SourceBook;
 
   constructor(
     initial: DashboardSnapshot,
     readonly limits: DashboardLimits = DEFAULT_LIMITS,
   ) {
-    this.log = new BoundedList(limits.logLines);
-    this.settings = initial.settings;
-    if (initial.previousRun) this.previousRun = this.runState(initial.previousRun);
-    if (initial.run) this.run = this.runState(initial.run);
-    for (const node of initial.nodes) this.putNode(node);
-    if (initial.test) {
-      const { digits, verdicts, round, accuracy } = initial.test;
-      this.test = { digits: this.wireDigits(digits), verdicts: null, round, accuracy };
-      if (verdicts) this.test = { ...this.test, verdicts: this.fitVerdicts(verdicts) };
-    }
-    for (const entry of initial.log) this.log.push(this.line(entry));
+    this.book = new SourceBook(initial.settings, limits, initial);
   }
 
-  /** Folds one change in; returns it as streamed to the page, or null when it changed nothing. */
+  /** Records one change; returns it as streamed to the page, or null when it changed nothing. */
   apply(change: DashboardChange): WireChange | null {
-    const body = this.fold(change);
-    if (body === null) return null;
+    const before = change.type === "node" ? this.book.node(change.node.id) : undefined;
+    if (!this.book.record(change)) return null;
+    const body = this.wireChange(change, before);
     this.seq++;
     return { ...body, seq: this.seq };
   }
 
   snapshot(access: ControlAccess): WireSnapshot {
+    const state = this.book.snapshot();
     return {
       seq: this.seq,
       epoch: this.epoch,
       access,
       limits: { roundsPerRun: this.limits.roundsPerRun, logLines: this.limits.logLines },
-      settings: this.settings,
-      run: this.run ? wireRun(this.run) : null,
-      previousRun: this.previousRun ? wireRun(this.previousRun) : null,
-      nodes: [...this.nodes.values()],
-      test: this.test,
-      log: this.log.toArray(),
+      settings: state.settings,
+      run: state.run && wireRun(state.run),
+      previousRun: state.previousRun && wireRun(state.previousRun),
+      nodes: state.nodes.map((node) => this.wireNode(node)),
+      test: state.test && {
+        ...state.test,
+        digits: this.wireDigits(state.test.digits),
+        verdicts: state.test.verdicts && this.fitVerdicts(state.test.verdicts),
+      },
+      log: state.log.map((entry) => this.line(entry)),
     };
   }
 
-  private fold(change: DashboardChange): WireChangeBody | null {
+  private wireChange(change: DashboardChange, before: NodeView | undefined): WireChangeBody {
     switch (change.type) {
-      case "run-start": {
-        const run = this.runState({ ...change.run, endedAt: null, endReason: null, events: [] });
-        if (this.run && this.run.id !== run.id) this.previousRun = this.run;
-        this.run = run;
-        return { type: "run-start", run: wireRun(run) };
-      }
-      case "round": {
-        if (!this.run || this.run.id !== change.runId) return null;
-        const point = roundPoint(change.event);
-        this.run.points.push(point);
-        return { type: "round", runId: change.runId, point };
-      }
-      case "run-end": {
-        if (!this.run || this.run.id !== change.runId) return null;
-        this.run.endedAt = change.at;
-        this.run.endReason = change.reason;
-        return { type: "run-end", runId: change.runId, at: change.at, reason: change.reason };
-      }
+      case "run-start":
+        return {
+          type: "run-start",
+          run: { ...change.run, endedAt: null, endReason: null, points: [] },
+        };
+      case "round":
+        return { type: "round", runId: change.runId, point: roundPoint(change.event) };
       case "node": {
-        const before = this.nodes.get(change.node.id);
-        if (!before && this.nodes.size >= this.limits.nodes) return null;
-        const node = this.putNode(change.node);
-        const { preview, ...rest } = node;
-        return before && samePreview(before.preview, preview)
-          ? { type: "node", node: rest }
-          : { type: "node", node };
+        if (before === undefined || !samePreview(before.preview, change.node.preview)) {
+          return { type: "node", node: this.wireNode(change.node) };
+        }
+        const { preview: _, ...rest } = change.node;
+        return { type: "node", node: { ...rest, labelHistogram: copy(rest.labelHistogram) } };
       }
-      case "node-removed":
-        if (!this.nodes.delete(change.id)) return null;
-        return { type: "node-removed", id: change.id };
-      case "test-digits": {
-        const digits = this.wireDigits(change.digits);
-        this.test = { digits, verdicts: null, round: null, accuracy: null };
-        return { type: "test-digits", digits };
-      }
-      case "predictions": {
-        if (!this.test) return null;
-        const verdicts = this.fitVerdicts(change.verdicts);
-        this.test = { ...this.test, verdicts, round: change.round, accuracy: change.accuracy };
-        return { type: "predictions", round: change.round, verdicts, accuracy: change.accuracy };
-      }
-      case "log": {
-        const line = this.line(change.entry);
-        this.log.push(line);
-        return { type: "log", line };
-      }
-      case "settings":
-        this.settings = change.settings;
-        return { type: "settings", settings: change.settings };
+      case "test-digits":
+        return { type: "test-digits", digits: this.wireDigits(change.digits) };
+      case "predictions":
+        return { ...change, verdicts: this.fitVerdicts(change.verdicts) };
+      case "log":
+        return { type: "log", line: this.line(change.entry) };
+      default:
+        // run-end, node-removed and settings read the same on the wire.
+        return change;
     }
   }
 
-  private runState(run: RunRecord): RunState {
-    const points = new BoundedList<RoundPoint>(this.limits.roundsPerRun);
-    for (const event of run.events) points.push(roundPoint(event));
+  private wireNode(view: NodeView): WireNode {
     return {
-      id: run.id,
-      setup: run.setup,
-      startedAt: run.startedAt,
-      endedAt: run.endedAt,
-      endReason: run.endReason,
-      points,
-    };
-  }
-
-  private putNode(view: NodeView): WireNode {
-    const node: WireNode = {
-      id: view.id,
-      online: view.online,
-      dataSize: view.dataSize,
-      labelHistogram: view.labelHistogram ? [...view.labelHistogram] : null,
+      ...view,
+      labelHistogram: copy(view.labelHistogram),
       preview: view.preview ? this.wirePreview(view.preview) : null,
-      lastLocalSeconds: view.lastLocalSeconds,
-      delayMs: view.delayMs,
     };
-    this.nodes.set(node.id, node);
-    return node;
   }
 
   private wirePreview(preview: Preview): WirePreview | null {
@@ -193,16 +128,18 @@ export class DashboardState {
     return { width, height, images, labels: preview.labels.slice(0, count) };
   }
 
+  /** The test digits the page shows: 28 x 28 ones, at most `limits.testDigits`. */
+  private shownDigits(digits: readonly TestDigit[]): readonly TestDigit[] {
+    return digits.filter((d) => d.image.length === DIGIT_BYTES).slice(0, this.limits.testDigits);
+  }
+
   private wireDigits(digits: readonly TestDigit[]): WireTestDigit[] {
-    return digits
-      .filter((d) => d.image.length === DIGIT_BYTES)
-      .slice(0, this.limits.testDigits)
-      .map((d) => ({ image: toBase64(d.image), truth: d.truth }));
+    return this.shownDigits(digits).map((d) => ({ image: toBase64(d.image), truth: d.truth }));
   }
 
   /** One verdict per test digit shown. */
   private fitVerdicts(verdicts: readonly string[]): string[] {
-    return verdicts.slice(0, this.test?.digits.length ?? this.limits.testDigits);
+    return verdicts.slice(0, this.shownDigits(this.book.testPanel?.digits ?? []).length);
   }
 
   private line(entry: LogEntry): WireLogLine {
@@ -212,24 +149,24 @@ export class DashboardState {
   }
 }
 
-function wireRun(run: RunState): WireRun {
-  return {
-    id: run.id,
-    setup: run.setup,
-    startedAt: run.startedAt,
-    endedAt: run.endedAt,
-    endReason: run.endReason,
-    points: run.points.toArray(),
-  };
+function wireRun(run: RunRecord): WireRun {
+  return { ...runHeader(run), points: run.events.map(roundPoint) };
 }
 
-function samePreview(a: WirePreview | null, b: WirePreview | null): boolean {
-  if (a === null || b === null) return a === b;
+function copy(values: readonly number[] | null): number[] | null {
+  return values && [...values];
+}
+
+/** The same images and labels (the same object, or equal bytes). */
+function samePreview(a: Preview | null, b: Preview | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
   return (
     a.width === b.width &&
     a.height === b.height &&
-    a.images.length === b.images.length &&
-    a.images.every((s, k) => s === b.images[k]) &&
-    a.labels.every((l, k) => l === b.labels[k])
+    a.labels.length === b.labels.length &&
+    a.labels.every((l, k) => l === b.labels[k]) &&
+    a.pixels.length === b.pixels.length &&
+    a.pixels.every((p, k) => p === b.pixels[k])
   );
 }

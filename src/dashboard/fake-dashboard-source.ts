@@ -4,9 +4,8 @@ import { Rng } from "../core/data/rng.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import type { LogEntry } from "../protocol/message-log.js";
 import type { Preview } from "../protocol/messages.js";
-import { BoundedList } from "./bounded-list.js";
 import type { ControlCommand } from "./control-command.js";
-import { DEFAULT_LIMITS, DIGIT_BYTES } from "./dashboard-limits.js";
+import { DIGIT_BYTES } from "./dashboard-limits.js";
 import type {
   CaseNumber,
   ControlOutcome,
@@ -15,9 +14,10 @@ import type {
   DashboardSnapshot,
   DashboardSource,
   NodeView,
-  RunRecord,
+  RunSetup,
   TestDigit,
 } from "./dashboard-source.js";
+import { SourceBook } from "./source-book.js";
 import { type DigitBank, syntheticDigits } from "./synthetic-digits.js";
 
 export interface FakeSourceOptions {
@@ -49,23 +49,14 @@ const WEIGHT_FRAME_BYTES = 3_172;
 /** Gradient divergence per case, relative (case 3: every node holds the same data). */
 const DIVERGENCE: Record<CaseNumber, number> = { 1: 0.08, 2: 0.9, 3: 0.0005, 4: 0.5 };
 
-interface FakeNode {
-  readonly id: string;
-  online: boolean;
-  dataSize: number;
-  histogram: number[];
-  preview: Preview | null;
-  lastLocalSeconds: number | null;
-  delayMs: number;
-}
+/** A node the fake plays: a NodeView it changes in place and emits a copy of. */
+type FakeNode = { -readonly [K in keyof NodeView]: NodeView[K] } & { dataSize: number };
 
+/** Where the fake's current run stands. */
 interface FakeRun {
   readonly id: string;
-  readonly setup: RunRecord["setup"];
-  readonly startedAt: number;
-  endedAt: number | null;
-  endReason: string | null;
-  readonly events: BoundedList<RoundEvent>;
+  readonly setup: RunSetup;
+  ended: boolean;
   round: number;
   tau: number;
   updates: number;
@@ -81,20 +72,14 @@ interface FakeRun {
  * larger tau; case 2, larger delta). For the dashboard's tests and for developing the page.
  */
 export class FakeDashboardSource implements DashboardSource {
-  private readonly listeners = new Set<(change: DashboardChange) => void>();
+  private readonly book: SourceBook;
   private readonly rng: Rng;
   private readonly now: () => number;
   private readonly bank: DigitBank;
   private readonly trainLabels: Uint8Array;
   private readonly nodes: FakeNode[];
   private readonly testDigits: TestDigit[];
-  private readonly log = new BoundedList<LogEntry>(DEFAULT_LIMITS.logLines);
-  private settings: DashboardSettings;
   private run: FakeRun | null = null;
-  private previousRun: FakeRun | null = null;
-  private verdicts: string[] | null = null;
-  private verdictRound: number | null = null;
-  private accuracy: number | null = null;
   private runCount = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private restartAt: number | null = null;
@@ -105,24 +90,26 @@ export class FakeDashboardSource implements DashboardSource {
     this.bank = options.digits ?? defaultBank();
     this.trainLabels = new Uint8Array(TRAIN_SAMPLES);
     for (let i = 0; i < TRAIN_SAMPLES; i++) this.trainLabels[i] = this.rng.int(10);
-    this.settings = {
+    this.book = new SourceBook({
       case: 1,
       budgetSeconds: options.budgetSeconds ?? 30,
       tauMode: "adaptive",
       delayMs: 0,
       running: true,
-    };
+    });
     this.nodes = Array.from({ length: options.nodes ?? 5 }, (_, k) => ({
       id: `n${k + 1}`,
       online: true,
       dataSize: 0,
-      histogram: [],
+      labelHistogram: [],
       preview: null,
       lastLocalSeconds: null,
       delayMs: 0,
     }));
     this.partition();
     this.testDigits = this.pickTestDigits(options.testDigits ?? 40);
+    for (const node of this.nodes) this.emitNode(node);
+    this.book.emit({ type: "test-digits", digits: this.testDigits });
     if (options.autoplay) {
       this.startRun();
       this.play();
@@ -130,24 +117,15 @@ export class FakeDashboardSource implements DashboardSource {
   }
 
   snapshot(): DashboardSnapshot {
-    return {
-      settings: this.settings,
-      run: this.run ? record(this.run) : null,
-      previousRun: this.previousRun ? record(this.previousRun) : null,
-      nodes: this.nodes.map(view),
-      test: {
-        digits: this.testDigits,
-        verdicts: this.verdicts,
-        round: this.verdictRound,
-        accuracy: this.accuracy,
-      },
-      log: this.log.toArray(),
-    };
+    return this.book.snapshot();
   }
 
   subscribe(listener: (change: DashboardChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.book.subscribe(listener);
+  }
+
+  private get settings(): DashboardSettings {
+    return this.book.settings;
   }
 
   async control(command: ControlCommand): Promise<ControlOutcome> {
@@ -155,7 +133,7 @@ export class FakeDashboardSource implements DashboardSource {
       case "start":
         if (!this.settings.running) {
           this.setSettings({ running: true });
-          if (!this.run || this.run.endedAt !== null) this.startRun();
+          if (!this.run || this.run.ended) this.startRun();
         }
         break;
       case "stop":
@@ -166,7 +144,7 @@ export class FakeDashboardSource implements DashboardSource {
         this.setSettings({ case: command.case });
         this.endRun("operator");
         this.partition();
-        for (const node of this.nodes) this.emit({ type: "node", node: view(node) });
+        for (const node of this.nodes) this.emitNode(node);
         if (this.settings.running) this.startRun();
         break;
       case "set-delay": {
@@ -175,7 +153,7 @@ export class FakeDashboardSource implements DashboardSource {
         if (!command.node) this.setSettings({ delayMs: command.ms });
         for (const node of targets) {
           node.delayMs = command.ms;
-          this.emit({ type: "node", node: view(node) });
+          this.emitNode(node);
         }
         break;
       }
@@ -205,7 +183,7 @@ export class FakeDashboardSource implements DashboardSource {
   /** One step: the next round of the current run, or the next run when one is due. */
   tick(): void {
     if (!this.settings.running) return;
-    if (!this.run || this.run.endedAt !== null) {
+    if (!this.run || this.run.ended) {
       if (this.restartAt !== null && this.now() < this.restartAt) return;
       this.startRun();
       return;
@@ -216,20 +194,22 @@ export class FakeDashboardSource implements DashboardSource {
   /** Stops the timer and forgets the listeners. */
   close(): void {
     this.pause();
-    this.listeners.clear();
+    this.book.close();
   }
 
   private emit(change: DashboardChange): void {
-    for (const listener of this.listeners) listener(change);
+    this.book.emit(change);
+  }
+
+  private emitNode(node: FakeNode): void {
+    this.emit({ type: "node", node: { ...node } });
   }
 
   private setSettings(patch: Partial<DashboardSettings>): void {
-    this.settings = { ...this.settings, ...patch };
-    this.emit({ type: "settings", settings: this.settings });
+    this.book.setSettings(patch);
   }
 
   private pushLog(entry: LogEntry): void {
-    this.log.push(entry);
     this.emit({ type: "log", entry });
   }
 
@@ -243,7 +223,7 @@ export class FakeDashboardSource implements DashboardSource {
     this.nodes.forEach((node, k) => {
       const histogram = labelHistogram(this.trainLabels, 10, parts[k]);
       node.dataSize = parts[k].length;
-      node.histogram = [...histogram];
+      node.labelHistogram = [...histogram];
       node.preview = this.previewOf(histogram, previewCount);
     });
   }
@@ -290,7 +270,7 @@ export class FakeDashboardSource implements DashboardSource {
   }
 
   private startRun(): void {
-    if (this.run && this.run.endedAt === null) this.endRun("operator");
+    if (this.run && !this.run.ended) this.endRun("operator");
     this.runCount++;
     const run: FakeRun = {
       id: `run-${this.runCount}`,
@@ -302,10 +282,7 @@ export class FakeDashboardSource implements DashboardSource {
         budgetSeconds: this.settings.budgetSeconds,
         nodes: this.nodes.length,
       },
-      startedAt: this.now(),
-      endedAt: null,
-      endReason: null,
-      events: new BoundedList(DEFAULT_LIMITS.roundsPerRun),
+      ended: false,
       round: 0,
       tau: 1,
       updates: 0,
@@ -313,11 +290,10 @@ export class FakeDashboardSource implements DashboardSource {
       bestLoss: null,
       ratio: null,
     };
-    if (this.run) this.previousRun = this.run;
     this.run = run;
     this.restartAt = null;
-    const { id, setup, startedAt } = run;
-    this.emit({ type: "run-start", run: { id, setup, startedAt } });
+    const { id, setup } = run;
+    this.emit({ type: "run-start", run: { id, setup, startedAt: this.now() } });
     for (const node of this.nodes) {
       this.message(node.id, "sent", {
         type: "setup",
@@ -330,10 +306,10 @@ export class FakeDashboardSource implements DashboardSource {
 
   private endRun(reason: string): void {
     const run = this.run;
-    if (!run || run.endedAt !== null) return;
-    run.endedAt = this.now();
-    run.endReason = reason;
-    this.restartAt = run.endedAt + (this.options.restartDelayMs ?? 1_500);
+    if (!run || run.ended) return;
+    run.ended = true;
+    const at = this.now();
+    this.restartAt = at + (this.options.restartDelayMs ?? 1_500);
     for (const node of this.nodes) {
       this.message(node.id, "sent", {
         type: "stop",
@@ -341,7 +317,7 @@ export class FakeDashboardSource implements DashboardSource {
         reason: reason === "budget-spent" ? "budget-spent" : "operator",
       });
     }
-    this.emit({ type: "run-end", runId: run.id, at: run.endedAt, reason });
+    this.emit({ type: "run-end", runId: run.id, at, reason });
   }
 
   private playRound(run: FakeRun): void {
@@ -391,7 +367,7 @@ export class FakeDashboardSource implements DashboardSource {
         dataSize: node.dataSize,
         ...(run.round >= 2 ? { beta: beta * noise(), rho: rho * noise() } : {}),
       });
-      this.emit({ type: "node", node: view(node) });
+      this.emitNode(node);
     }
 
     const lastRound = run.spent >= budget;
@@ -427,7 +403,6 @@ export class FakeDashboardSource implements DashboardSource {
               : "search",
       wallSeconds: wall,
     };
-    run.events.push(event);
     this.emit({ type: "round", runId: run.id, event });
     this.predict(run.round, accuracy);
     if (nextTau !== null) run.tau = nextTau;
@@ -451,14 +426,12 @@ export class FakeDashboardSource implements DashboardSource {
 
   private predict(round: number, accuracy: number): void {
     // A digit's difficulty is fixed, so verdicts settle as the model improves.
-    this.verdicts = this.testDigits.map((digit, k) => {
+    const verdicts = this.testDigits.map((digit, k) => {
       const difficulty = ((k * 0.6180339887) % 1) * 0.96 + 0.04 * this.rng.next();
       const right = difficulty < accuracy;
       return right ? digit.truth : digit.truth === "even" ? "odd" : "even";
     });
-    this.verdictRound = round;
-    this.accuracy = accuracy;
-    this.emit({ type: "predictions", round, verdicts: this.verdicts, accuracy });
+    this.emit({ type: "predictions", round, verdicts, accuracy });
   }
 
   private message(
@@ -481,29 +454,6 @@ let sharedBank: DigitBank | null = null;
 function defaultBank(): DigitBank {
   sharedBank ??= syntheticDigits(30);
   return sharedBank;
-}
-
-function record(run: FakeRun): RunRecord {
-  return {
-    id: run.id,
-    setup: run.setup,
-    startedAt: run.startedAt,
-    endedAt: run.endedAt,
-    endReason: run.endReason,
-    events: run.events.toArray(),
-  };
-}
-
-function view(node: FakeNode): NodeView {
-  return {
-    id: node.id,
-    online: node.online,
-    dataSize: node.dataSize,
-    labelHistogram: node.histogram,
-    preview: node.preview,
-    lastLocalSeconds: node.lastLocalSeconds,
-    delayMs: node.delayMs,
-  };
 }
 
 function tauModeName(mode: DashboardSettings["tauMode"]): "adaptive" | "fixed" {

@@ -3,6 +3,12 @@
  * app; `attachDashboard(server, app)` serves it on the aggregator's HTTP server (beside its
  * WebSocket endpoint), or `startDashboardServer(app)` on a server of its own. See README.md.
  */
+export {
+  type AggregatorWithDashboard,
+  type DashboardServing,
+  startAggregatorWithDashboard,
+} from "./aggregator-dashboard.js";
+export { AggregatorSource, type AggregatorSourceOptions } from "./aggregator-source.js";
 export { isLoopbackHost } from "./control-auth.js";
 export {
   type ControlCommand,

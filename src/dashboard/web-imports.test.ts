@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
  */
 const webDir = fileURLToPath(new URL("./web/", import.meta.url));
 const dashboardDir = fileURLToPath(new URL(".", import.meta.url));
-const SHARED = new Set(["wire-types.ts", "control-command.ts"]);
+const SHARED = new Set(["wire-types.ts", "control-command.ts", "run-pair.ts"]);
 const PACKAGES = new Set(["uplot", "zod/mini"]);
 
 function imports(file: string): string[] {
@@ -33,7 +33,7 @@ describe("the page's imports", () => {
           const target = resolve(webDir, spec).replace(/\.js$/, ".ts");
           const inWeb = dirname(target) === dirname(join(webDir, name));
           const shared =
-            dirname(target) + "/" === dashboardDir && SHARED.has(relative(dashboardDir, target));
+            `${dirname(target)}/` === dashboardDir && SHARED.has(relative(dashboardDir, target));
           if (!inWeb && !shared) offences.push(`${name} imports ${spec}`);
         } else if (!PACKAGES.has(spec)) {
           offences.push(`${name} imports ${spec}`);

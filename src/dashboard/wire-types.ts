@@ -69,26 +69,39 @@ export interface RoundPoint {
   readonly fault: string | null;
 }
 
-export interface WireRun {
+/** A run without its rounds: what it is, when it started and ended, and why it ended. */
+export interface RunHeader {
   readonly id: string;
   readonly setup: RunSetup;
+  /** Wall clock, ms since 1970. */
   readonly startedAt: number;
   readonly endedAt: number | null;
+  /** Why it ended ("budget-spent", "operator"...), null while running. */
   readonly endReason: string | null;
+}
+
+export interface WireRun extends RunHeader {
   /** The latest rounds, oldest first (at most `limits.roundsPerRun`). */
   readonly points: readonly RoundPoint[];
 }
 
-export interface WireNode {
+/** One node as the page shows it; `Image` is how its preview travels (bytes, or base64 on the wire). */
+export interface NodeState<Image> {
   readonly id: string;
   readonly online: boolean;
+  /** D_i, null before the node has said. */
   readonly dataSize: number | null;
+  /** Count of each label 0..9 in its data, null when unknown. */
   readonly labelHistogram: readonly number[] | null;
-  /** A few of its samples, only when the node shares them. */
-  readonly preview: WirePreview | null;
+  /** A few of its samples, only when the node shares them (`--share-preview`); null otherwise. */
+  readonly preview: Image | null;
+  /** Seconds its last tau local updates took, null before its first report. */
   readonly lastLocalSeconds: number | null;
+  /** The communication delay currently added to it, ms. */
   readonly delayMs: number;
 }
+
+export type WireNode = NodeState<WirePreview>;
 
 /** Grey images of one size: each width * height bytes (0 = background) in base64. */
 export interface WirePreview {
@@ -107,12 +120,18 @@ export interface WireTestDigit {
   readonly truth: string;
 }
 
-export interface WireTest {
-  readonly digits: readonly WireTestDigit[];
+/** The test digits and the global model's verdicts on them. */
+export interface TestState<Digit> {
+  readonly digits: readonly Digit[];
+  /** One class name per digit from the latest global model; null before the first round. */
   readonly verdicts: readonly string[] | null;
+  /** The round the verdicts are from. */
   readonly round: number | null;
+  /** Accuracy on the whole test set (not only these digits), 0..1. */
   readonly accuracy: number | null;
 }
+
+export type WireTest = TestState<WireTestDigit>;
 
 /** A protocol log line, the same text as the terminal's. */
 export interface WireLogLine {
@@ -126,41 +145,54 @@ export interface WireLimits {
   readonly logLines: number;
 }
 
-export interface WireSnapshot {
+/** The whole demonstration as it stands, in the source's form or the wire's. */
+export interface StateOf<Run, Node, Test, Line> {
+  readonly settings: DashboardSettings;
+  /** The current run, or the last one when none is going; null before the first. */
+  readonly run: Run | null;
+  readonly previousRun: Run | null;
+  readonly nodes: readonly Node[];
+  /** null until the aggregator has test digits. */
+  readonly test: Test | null;
+  /** Recent protocol log lines, oldest first. */
+  readonly log: readonly Line[];
+}
+
+export interface WireSnapshot extends StateOf<WireRun, WireNode, WireTest, WireLogLine> {
   /** Changes with `seq` up to this one are in the snapshot. */
   readonly seq: number;
   /** Differs after the server restarts: sequence numbers start again. */
   readonly epoch: string;
   readonly access: ControlAccess;
   readonly limits: WireLimits;
-  readonly settings: DashboardSettings;
-  readonly run: WireRun | null;
-  readonly previousRun: WireRun | null;
-  readonly nodes: readonly WireNode[];
-  readonly test: WireTest | null;
-  readonly log: readonly WireLogLine[];
 }
 
-export type WireChangeBody =
-  | { readonly type: "run-start"; readonly run: WireRun }
-  | { readonly type: "round"; readonly runId: string; readonly point: RoundPoint }
+/** The changes that read the same from the source and on the wire. */
+export type PlainChange =
   | {
       readonly type: "run-end";
       readonly runId: string;
       readonly at: number;
       readonly reason: string;
     }
-  | { readonly type: "node"; readonly node: WireNodeUpdate }
   | { readonly type: "node-removed"; readonly id: string }
-  | { readonly type: "test-digits"; readonly digits: readonly WireTestDigit[] }
   | {
       readonly type: "predictions";
       readonly round: number;
+      /** One class name per test digit. */
       readonly verdicts: readonly string[];
+      /** On the whole test set. */
       readonly accuracy: number | null;
     }
-  | { readonly type: "log"; readonly line: WireLogLine }
   | { readonly type: "settings"; readonly settings: DashboardSettings };
+
+export type WireChangeBody =
+  | PlainChange
+  | { readonly type: "run-start"; readonly run: WireRun }
+  | { readonly type: "round"; readonly runId: string; readonly point: RoundPoint }
+  | { readonly type: "node"; readonly node: WireNodeUpdate }
+  | { readonly type: "test-digits"; readonly digits: readonly WireTestDigit[] }
+  | { readonly type: "log"; readonly line: WireLogLine };
 
 /** A change as streamed: `seq` counts up by one per change within an epoch. */
 export type WireChange = WireChangeBody & { readonly seq: number };

@@ -1,3 +1,4 @@
+import { unitFloatsToBytes } from "../core/data/pixel-scale.js";
 import type { Preview } from "../protocol/index.js";
 import type { NodeData } from "./node-data.js";
 
@@ -17,10 +18,10 @@ export function dataPreview(data: NodeData, count = 8): Preview | undefined {
   const labels: number[] = [];
   for (let k = 0; k < n; k++) {
     const row = data.rows === undefined ? k : data.rows[k];
-    const features = ds.features.subarray(row * ds.dim, (row + 1) * ds.dim);
-    for (let p = 0; p < pixelsPer; p++) {
-      pixels[k * pixelsPer + p] = Math.max(0, Math.min(255, Math.round(features[p] * 255)));
-    }
+    pixels.set(
+      unitFloatsToBytes(ds.features.subarray(row * ds.dim, (row + 1) * ds.dim)),
+      k * pixelsPer,
+    );
     labels.push(ds.labels[row]);
   }
   return { height, width, pixels, labels };

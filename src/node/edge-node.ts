@@ -23,6 +23,7 @@ import {
   type ConnectionClosed,
   connectFramed,
   type FramedConnection,
+  isTrustFailure,
   type Received,
 } from "../transport/index.js";
 import { isFatalRefusal } from "./fatal-refusals.js";
@@ -46,6 +47,8 @@ export interface EdgeNodeOptions {
   readonly sharePreview?: boolean;
   /** Largest frame accepted from the aggregator. */
   readonly maxMessageBytes?: number;
+  /** wss:// only: the CA certificate (PEM) to trust for the aggregator (`--ca`). */
+  readonly ca?: string;
   /** Where the protocol log goes; default nowhere. */
   readonly log?: MessageLog;
   /** Reconnection waits; default 250 ms doubling to 10 s, jittered from a stream seeded by the name. */
@@ -145,9 +148,14 @@ export class EdgeNode {
           ...(this.options.maxMessageBytes === undefined
             ? {}
             : { maxMessageBytes: this.options.maxMessageBytes }),
+          ...(this.options.ca === undefined ? {} : { ca: this.options.ca }),
         });
       } catch (error) {
         if (this.exit !== undefined) break;
+        if (isTrustFailure(error)) {
+          this.finish({ code: 1, message: `Will not trust the aggregator: ${reason(error)}` });
+          break;
+        }
         const wait = this.backoff.next();
         this.note("warn", `${reason(error)}; trying again in ${Math.round(wait)} ms`);
         await this.sleep(wait);

@@ -41,6 +41,10 @@ export const ErrorCode = {
   Timeout: "timeout",
   /** The sender failed for a reason of its own. */
   Internal: "internal",
+  /** The connection sent more messages per second than the receiver allows. */
+  RateLimited: "rate-limited",
+  /** The sender's address already has as many connections as the receiver allows. */
+  TooManyConnections: "too-many-connections",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -115,6 +119,8 @@ const toWire: Readonly<Record<ErrorCode, WireErrorCode>> = {
   unexpected: WireErrorCode.UNEXPECTED,
   timeout: WireErrorCode.TIMEOUT,
   internal: WireErrorCode.INTERNAL,
+  "rate-limited": WireErrorCode.RATE_LIMITED,
+  "too-many-connections": WireErrorCode.TOO_MANY_CONNECTIONS,
 };
 
 const fromWire = new Map<number, ErrorCode>(

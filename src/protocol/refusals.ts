@@ -45,3 +45,19 @@ export function timedOut(nodeName: NodeId, round: Round, deadlineMs: number): Pr
 export function internal(message: string, detail?: string): ProtocolError {
   return protocolError("internal", message, detail === undefined ? {} : { detail });
 }
+
+/** A connection that sent more than its allowance of messages per second (docs/security.md). */
+export function rateLimited(from: string, perSecond: number): ProtocolError {
+  return protocolError(
+    "rate-limited",
+    cannotAccept("messages", from, `more than ${perSecond} per second`),
+  );
+}
+
+/** One connection too many from one address (docs/security.md). */
+export function tooManyConnections(address: string, open: number): ProtocolError {
+  return protocolError(
+    "too-many-connections",
+    `Cannot accept a connection from ${address}: it already has ${open} open`,
+  );
+}

@@ -8,7 +8,7 @@ export const CloseCode = {
   GoingAway: 1001,
   /** The peer broke the protocol: a malformed or unexpected frame. */
   ProtocolError: 1002,
-  /** The peer is not allowed: a wrong token. */
+  /** The peer is not allowed: a wrong token, too many messages or connections. */
   PolicyViolation: 1008,
   /** A frame over the size limit. */
   TooBig: 1009,
@@ -18,6 +18,8 @@ export const CloseCode = {
 export function closeCodeFor(code: ErrorCode): number {
   switch (code) {
     case "unauthorized":
+    case "rate-limited":
+    case "too-many-connections":
       return CloseCode.PolicyViolation;
     case "too-large":
       return CloseCode.TooBig;

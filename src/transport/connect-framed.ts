@@ -9,6 +9,11 @@ export interface ConnectOptions extends Omit<FramedConnectionOptions, "role" | "
   readonly peer?: string;
   /** Give up opening after this many ms; default 10,000. */
   readonly handshakeTimeoutMs?: number;
+  /**
+   * wss:// only: the certificate authority (PEM) to trust for the aggregator's certificate,
+   * instead of the system's (a self-signed CA: `--ca`). Without it the system's are used.
+   */
+  readonly ca?: string;
 }
 
 /**
@@ -26,6 +31,7 @@ export function connectFramed(
         ...WS_COMMON_OPTIONS,
         maxPayload: wsMaxPayload(options.maxMessageBytes),
         handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
       });
     } catch (error) {
       reject(new Error(`Cannot connect to ${url}: ${reason(error)}`));
@@ -33,7 +39,7 @@ export function connectFramed(
     }
     ws.on("upgrade", (res: IncomingMessage) => (res.socket as Socket).setNoDelay(true));
     const failed = (error: Error): void => {
-      reject(new Error(`Cannot connect to ${url}: ${reason(error)}`));
+      reject(new Error(`Cannot connect to ${url}: ${reason(error)}`, { cause: error }));
     };
     ws.once("error", failed);
     ws.once("open", () => {

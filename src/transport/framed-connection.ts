@@ -9,12 +9,14 @@ import {
   type ProtocolMessage,
   protocolError,
   type RunId,
+  rateLimited,
   type VectorEncodingName,
 } from "../protocol/index.js";
 import { ByteMeter } from "./byte-meter.js";
 import { CloseCode, closeCodeFor } from "./close-codes.js";
 import { DelayQueue, type DelayTimers, realTimers } from "./delay-queue.js";
 import type { ConnectionClosed, Expectations, Received, SentFrame } from "./received.js";
+import { TokenBucket } from "./token-bucket.js";
 import { wsFrameBytes } from "./ws-frame-size.js";
 
 export interface FramedConnectionOptions {
@@ -30,6 +32,12 @@ export interface FramedConnectionOptions {
   readonly vectorEncoding?: VectorEncodingName;
   /** Timers of the delay (fake ones in tests). */
   readonly timers?: DelayTimers;
+  /**
+   * Most frames accepted per second (token bucket, bursts of one second's worth), counted when
+   * read off the socket; over it, a rate-limited ProtocolError is handed over and every later
+   * frame is dropped (the owner refuses: Error, close 1008). Default: no limit.
+   */
+  readonly maxMessagesPerSecond?: number;
 }
 
 type Inbound =
@@ -81,6 +89,9 @@ export class FramedConnection {
   private readonly messageListeners: Listener<Received>[] = [];
   private readonly sentListeners: Listener<{ message: ProtocolMessage; frame: SentFrame }>[] = [];
   private readonly closeListeners: Listener<ConnectionClosed>[] = [];
+  private readonly rate: TokenBucket | undefined;
+  /** Over the rate: frames read from now on are dropped. */
+  private throttled = false;
   /** Items handed over before anyone listened. */
   private held: Inbound[] | undefined = [];
   private seq = 0;
@@ -97,6 +108,8 @@ export class FramedConnection {
     this.role = options.role;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.vectorEncoding = options.vectorEncoding ?? "float64";
+    const perSecond = options.maxMessagesPerSecond;
+    this.rate = perSecond === undefined || perSecond <= 0 ? undefined : new TokenBucket(perSecond);
     const timers = options.timers ?? realTimers;
     const delay = options.delayMs ?? 0;
     this.inbound = new DelayQueue((item) => this.handOver(item), delay, timers);
@@ -200,10 +213,16 @@ export class FramedConnection {
   }
 
   private read(data: unknown, binary: boolean): void {
-    if (this.closing !== undefined || this.closed !== undefined) return;
+    if (this.closing !== undefined || this.closed !== undefined || this.throttled) return;
     const bytes = toBytes(data);
     const wire = wsFrameBytes(bytes.byteLength, this.role === "server");
     this.meter.countReceived(wire);
+    if (this.rate !== undefined && !this.rate.take()) {
+      this.throttled = true;
+      const error = rateLimited(this.peer, this.rate.ratePerSecond);
+      this.inbound.push({ kind: "fault", error });
+      return;
+    }
     this.inbound.push({ kind: "frame", data: bytes, binary, bytes: wire });
   }
 

@@ -1,7 +1,10 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
+import type { Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 import { FramedConnection, type FramedConnectionOptions } from "./framed-connection.js";
+import type { ServerTls } from "./tls-files.js";
+import { listenTls } from "./tls-listener.js";
 import { WS_COMMON_OPTIONS, wsMaxPayload } from "./ws-options.js";
 
 export interface FramedServerOptions extends Omit<FramedConnectionOptions, "role" | "peer"> {
@@ -13,6 +16,8 @@ export interface FramedServerOptions extends Omit<FramedConnectionOptions, "role
   readonly server?: HttpServer;
   /** With `server`: only upgrades on this path. */
   readonly path?: string;
+  /** Serve wss:// (an HTTPS server of its own) with this certificate and key. Ignored with `server`. */
+  readonly tls?: ServerTls;
 }
 
 /** A newly accepted connection: `remote` is "ADDRESS:PORT", also its peer name until renamed. */
@@ -29,6 +34,8 @@ export class FramedServer {
   /** The connections still open. */
   readonly connections = new Set<FramedConnection>();
   private readonly wss: WebSocketServer;
+  /** With `tls`: the HTTPS server it made, closed with it. */
+  private secure: HttpsServer | undefined;
 
   private constructor(wss: WebSocketServer) {
     this.wss = wss;
@@ -38,6 +45,14 @@ export class FramedServer {
     options: FramedServerOptions,
     onConnection: (accepted: AcceptedConnection) => void,
   ): Promise<FramedServer> {
+    if (options.server === undefined && options.tls !== undefined) {
+      const { tls, ...plain } = options;
+      return listenTls(options.host ?? "127.0.0.1", options.port ?? 0, tls).then(async (https) => {
+        const server = await FramedServer.listen({ ...plain, server: https }, onConnection);
+        server.secure = https;
+        return server;
+      });
+    }
     return new Promise((resolve, reject) => {
       const common = { ...WS_COMMON_OPTIONS, maxPayload: wsMaxPayload(options.maxMessageBytes) };
       const wss =
@@ -81,16 +96,24 @@ export class FramedServer {
     return { host: a.address, port: a.port };
   }
 
-  /** ws://HOST:PORT, for nodes to dial. */
+  /** ws://HOST:PORT (wss:// with TLS), for nodes to dial. */
   get url(): string {
     const { host, port } = this.address;
-    return `ws://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    const scheme = this.secure === undefined ? "ws" : "wss";
+    return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
   }
 
   /** Stops accepting and closes every connection at once. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     for (const c of this.connections) c.terminate();
-    return new Promise((resolve) => this.wss.close(() => resolve()));
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    const https = this.secure;
+    if (https !== undefined) {
+      await new Promise<void>((resolve) => {
+        https.close(() => resolve());
+        https.closeAllConnections();
+      });
+    }
   }
 }
 

@@ -16,5 +16,9 @@ export {
   type FramedServerOptions,
 } from "./framed-server.js";
 export type { ConnectionClosed, Expectations, Received, SentFrame } from "./received.js";
+export { loadCa, loadServerTls, type ServerTls } from "./tls-files.js";
+export { listenTls } from "./tls-listener.js";
+export { isTrustFailure } from "./tls-trust.js";
+export { TokenBucket } from "./token-bucket.js";
 export { wsFrameBytes } from "./ws-frame-size.js";
 export { WS_COMMON_OPTIONS, wsMaxPayload } from "./ws-options.js";

@@ -11,3 +11,12 @@ export function bytesToUnitFloats(bytes: Uint8Array): Float32Array {
   for (let i = 0; i < bytes.length; i++) out[i] = UNIT_FLOAT[bytes[i]];
   return out;
 }
+
+/** Features in [0, 1] as pixel bytes 0..255 (rounded, clamped): the inverse of bytesToUnitFloats. */
+export function unitFloatsToBytes(features: Float32Array): Uint8Array {
+  const out = new Uint8Array(features.length);
+  for (let i = 0; i < features.length; i++) {
+    out[i] = Math.max(0, Math.min(255, Math.round(features[i] * 255)));
+  }
+  return out;
+}

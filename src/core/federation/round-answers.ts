@@ -3,6 +3,7 @@ import type { NodeId } from "../units.js";
 import type { NodeLink, RoundOutcome } from "./link.js";
 import { checkReport, type ReportExpectation } from "./report-validation.js";
 import type { NodeFailure } from "./round-event.js";
+import type { WeightedSum } from "./weighted-average.js";
 
 /** A round's answers, sorted into the reports that enter it and the nodes left out. */
 export interface RoundAnswers {
@@ -15,13 +16,85 @@ export interface RoundAnswers {
   readonly bytes: number | undefined;
 }
 
-/** Asks one node, turning a link that throws (against its contract) into a failure. */
-export async function ask(link: NodeLink, order: RoundOrder): Promise<RoundOutcome> {
-  try {
-    return await link.runRound(order);
-  } catch (e) {
+/**
+ * Asks one node, turning a link that throws (against its contract) into a failure. Keeps no
+ * reference to the order once the link has it: with many nodes, a copy of the global weights per
+ * waiting node would be memory that grows with the number of nodes.
+ */
+export function ask(link: NodeLink, order: RoundOrder): Promise<RoundOutcome> {
+  const id = link.id;
+  const failed = (e: unknown): RoundOutcome => {
     const reason = e instanceof Error ? e.message : String(e);
-    return { ok: false, code: "node-error", message: `Node "${link.id}" failed: ${reason}` };
+    return { ok: false, code: "node-error", message: `Node "${id}" failed: ${reason}` };
+  };
+  try {
+    return link.runRound(order).then(undefined, failed);
+  } catch (e) {
+    return Promise.resolve(failed(e));
+  }
+}
+
+/** A report as the engine keeps it once its weights are in the running sum. */
+const SPENT_WEIGHTS = new Float64Array(0);
+
+/**
+ * One round's answers as they arrive (streaming aggregation): each is validated at once and, when
+ * `sum` is given, its weights are added to the running weighted sum and dropped, so the round
+ * holds O(1) weight vectors whatever the number of nodes (and the gradients, which delta needs:
+ * delta = sum_i D_i |g_i - g| / D needs g, the mean of all of them, first). The result is the
+ * same as sortAnswers over all answers in link order, whatever the order of arrival: the kept
+ * reports and failures are listed in link order, and the sum does not depend on the order.
+ * The kept reports carry an empty `weights` (unless neither a sum nor `dropWeights` asks so).
+ */
+export class RoundIntake {
+  private readonly outcomes: (RoundOutcome | undefined)[];
+  private diverged = false;
+
+  constructor(
+    private readonly ids: readonly NodeId[],
+    private readonly expect: ReportExpectation,
+    private readonly sum: WeightedSum | null,
+    /** Keep the reports without their weights even when no sum takes them (evaluation round). */
+    private readonly dropWeights = sum !== null,
+  ) {
+    this.outcomes = new Array(ids.length);
+  }
+
+  /** Takes answer i (from ids[i]); returns nothing, so that the caller keeps nothing of it. */
+  take(i: number, a: RoundOutcome): void {
+    if (this.outcomes[i] !== undefined) throw new Error(`Node "${this.ids[i]}" answered twice`);
+    const bytes = a.bytes === undefined ? {} : { bytes: a.bytes };
+    if (!a.ok) {
+      this.outcomes[i] = a;
+      return;
+    }
+    const check = checkReport(this.ids[i], a.report, this.expect);
+    if (!check.ok) {
+      this.diverged ||= check.nonFinite;
+      this.outcomes[i] = { ok: false, code: "invalid-report", message: check.message, ...bytes };
+      return;
+    }
+    this.sum?.add(a.report.weights, a.report.dataSize);
+    if (!this.dropWeights) {
+      this.outcomes[i] = a;
+      return;
+    }
+    this.outcomes[i] = { ok: true, report: { ...a.report, weights: SPENT_WEIGHTS }, ...bytes };
+  }
+
+  /** The round's answers, as sortAnswers gives them; every answer must have been taken. */
+  result(): RoundAnswers {
+    const reported: { id: NodeId; report: RoundReport }[] = [];
+    const failed: NodeFailure[] = [];
+    let bytes: number | undefined;
+    this.ids.forEach((id, i) => {
+      const a = this.outcomes[i];
+      if (a === undefined) throw new Error(`Node "${id}" has not answered`);
+      if (a.bytes !== undefined) bytes = (bytes ?? 0) + a.bytes;
+      if (a.ok) reported.push({ id, report: a.report });
+      else failed.push({ id, code: a.code, message: a.message });
+    });
+    return { reported, failed, diverged: this.diverged, bytes };
   }
 }
 
@@ -31,24 +104,7 @@ export function sortAnswers(
   answers: readonly RoundOutcome[],
   expect: ReportExpectation,
 ): RoundAnswers {
-  const reported: { id: NodeId; report: RoundReport }[] = [];
-  const failed: NodeFailure[] = [];
-  let diverged = false;
-  let bytes: number | undefined;
-  answers.forEach((a, i) => {
-    const id = ids[i];
-    if (a.bytes !== undefined) bytes = (bytes ?? 0) + a.bytes;
-    if (!a.ok) {
-      failed.push({ id, code: a.code, message: a.message });
-      return;
-    }
-    const check = checkReport(id, a.report, expect);
-    if (check.ok) {
-      reported.push({ id, report: a.report });
-    } else {
-      failed.push({ id, code: "invalid-report", message: check.message });
-      diverged ||= check.nonFinite;
-    }
-  });
-  return { reported, failed, diverged, bytes };
+  const intake = new RoundIntake(ids, expect, null);
+  for (let i = 0; i < answers.length; i++) intake.take(i, answers[i]);
+  return intake.result();
 }

@@ -1,12 +1,14 @@
 import { Controller } from "../control/controller.js";
 import type { Evaluation } from "../models/model.js";
 import { type Clock, type CostSource, performanceClock, type RoundCost } from "./cost-source.js";
+import { type EngineResume, type EngineSnapshot, snapshotProblems } from "./engine-snapshot.js";
+import { EventWindow } from "./event-window.js";
 import type { NodeLink } from "./link.js";
-import { ask, sortAnswers } from "./round-answers.js";
+import { ask, RoundIntake } from "./round-answers.js";
 import type { RoundEvent, RoundFault } from "./round-event.js";
 import { type RunConfig, resolveRunConfig, runConfigProblems } from "./run-config.js";
 import type { EngineError, RunResult, RunStatus } from "./run-result.js";
-import { allFinite, weightedAverage } from "./weighted-average.js";
+import { allFinite, WeightedSum } from "./weighted-average.js";
 
 export interface RoundEngineOptions {
   /** The nodes, each behind its link (in-process, WebSocket...). */
@@ -21,6 +23,18 @@ export interface RoundEngineOptions {
   readonly onRound?: (event: RoundEvent) => void | Promise<void>;
   /** Aborting stops the run at once, even mid-round: the run ends "cancelled". */
   readonly signal?: AbortSignal;
+  /**
+   * How many of the latest round events RunResult.events keeps (default DEFAULT_KEPT_EVENTS;
+   * Infinity: all). Every event goes to onRound; the result's counts cover every round.
+   */
+  readonly keepEvents?: number;
+  /** Go on from a snapshot (a checkpoint) instead of starting at round 1. */
+  readonly resume?: EngineResume;
+  /**
+   * Called after onRound with what a later run needs to resume after this round (see
+   * `resume`), awaited before the next round starts; a throw fails the run ("checkpoint-failed").
+   */
+  readonly onSnapshot?: (snapshot: EngineSnapshot) => void | Promise<void>;
 }
 
 /** setup: not started; running: rounds under way; stopped: the result is out. */
@@ -61,10 +75,11 @@ export class RoundEngine {
   }
 
   private async execute(): Promise<RunResult> {
-    const { links, costs, evaluate, onRound, signal } = this.options;
+    const { links, costs, evaluate, onRound, signal, resume, onSnapshot } = this.options;
     const clock = this.options.clock ?? performanceClock;
 
     const problems = [...runConfigProblems(this.config), ...linkProblems(links)];
+    if (resume !== undefined) problems.push(...snapshotProblems(resume, this.config.modelSize));
     if (problems.length > 0) {
       const initial =
         this.config.initialWeights instanceof Float64Array
@@ -76,12 +91,16 @@ export class RoundEngine {
       });
     }
     const cfg = resolveRunConfig(this.config);
-    const controller = Controller.create(cfg);
-    const events: RoundEvent[] = [];
-    let weights: Float64Array = cfg.initialWeights.slice();
-    let iterations = 0;
-    let tauSquares = 0;
-    let emptyRounds = 0;
+    const from = resume?.snapshot;
+    const controller =
+      from === undefined ? Controller.create(cfg) : Controller.restore(cfg, from.controller);
+    const events = new EventWindow(this.options.keepEvents, resume?.events);
+    // The running weighted sum of each round's weights (streaming aggregation), reused.
+    const sum = new WeightedSum(cfg.modelSize);
+    let weights: Float64Array = (from?.weights ?? cfg.initialWeights).slice();
+    let iterations = from?.iterations ?? 0;
+    let tauSquares = from?.tauSquares ?? 0;
+    let emptyRounds = from?.emptyRounds ?? 0;
 
     const finalWeights = (): Float64Array =>
       (cfg.useMinLoss ? controller.bestWeights() : null) ?? weights.slice();
@@ -100,13 +119,14 @@ export class RoundEngine {
         error,
         finalWeights: final,
         lastWeights: weights.slice(),
-        rounds: events.length,
+        rounds: events.count,
         iterations,
         meanTau: iterations > 0 ? tauSquares / iterations : 0,
         spent: controller.spent(),
         estimates: controller.estimates,
         bestLoss: controller.bestLoss,
-        events,
+        events: events.toArray(),
+        nodeRounds: events.nodeRounds(),
         controller: controller.snapshot(),
       };
     };
@@ -124,21 +144,29 @@ export class RoundEngine {
           lastRound: plan.lastRound,
           prevGlobalWasBest: controller.prevGlobalWasBest,
         };
+        // Each answer is validated as it comes (a bad report leaves its node out of the round,
+        // never ends the run) and its weights go into the running sum (not in the
+        // evaluation-only round: only its losses matter); the result is in link order.
+        sum.reset();
+        const intake = new RoundIntake(
+          links.map((l) => l.id),
+          { round: plan.round, tau: plan.tau, modelSize: cfg.modelSize },
+          plan.kind === "evaluation" ? null : sum,
+          true,
+        );
         const t0 = clock.now();
-        const answers = await untilAborted(
+        const answered = await untilAborted(
           // Each node gets its own copy: a link may keep or change what it is given.
-          Promise.all(links.map((l) => ask(l, { ...order, weights: weights.slice() }))),
+          Promise.all(
+            links.map((l, i) =>
+              ask(l, { ...order, weights: weights.slice() }).then((a) => intake.take(i, a)),
+            ),
+          ),
           signal,
         );
-        if (answers === ABORTED) return await finish("cancelled");
+        if (answered === ABORTED) return await finish("cancelled");
         const wallSeconds = clock.now() - t0;
-
-        // --- Validation: a bad report leaves its node out of the round, never ends the run.
-        const sorted = sortAnswers(
-          links.map((l) => l.id),
-          answers,
-          { round: plan.round, tau: plan.tau, modelSize: cfg.modelSize },
-        );
+        const sorted = intake.result();
         const reports = sorted.reported.map((v) => v.report);
 
         // --- Aggregation (not in the evaluation-only round: only its losses matter).
@@ -146,7 +174,7 @@ export class RoundEngine {
         let fallback = false;
         let fault: RoundFault | null = null;
         if (reports.length > 0 && plan.kind !== "evaluation") {
-          const avg = weightedAverage(reports, cfg.modelSize);
+          const avg = sum.average();
           if (allFinite(avg)) next = avg;
           else fallback = true;
         } else if (reports.length === 0) {
@@ -247,6 +275,24 @@ export class RoundEngine {
             });
           }
         }
+        if (onSnapshot !== undefined) {
+          try {
+            await onSnapshot({
+              version: 1,
+              round: plan.round,
+              weights: weights.slice(),
+              controller: controller.snapshot(),
+              iterations,
+              tauSquares,
+              emptyRounds,
+            });
+          } catch (e) {
+            return await finish("failed", {
+              code: "checkpoint-failed",
+              message: `Round ${plan.round}: saving the checkpoint failed: ${messageOf(e)}`,
+            });
+          }
+        }
 
         if (emptyRounds >= cfg.maxEmptyRounds && d.next !== null) {
           const first = plan.round - emptyRounds + 1;
@@ -319,6 +365,7 @@ function emptyResult(initial: Float64Array, error: EngineError): RunResult {
     estimates: { beta: null, rho: null, delta: null },
     bestLoss: null,
     events: [],
+    nodeRounds: {},
     controller: null,
   };
 }

@@ -1,7 +1,8 @@
 import type { ResourceTable } from "../control/budget-ledger.js";
 import type { ControllerState } from "../control/controller.js";
 import type { SmoothedEstimates } from "../control/estimates.js";
-import type { ResourceAmount } from "../units.js";
+import type { NodeId, ResourceAmount } from "../units.js";
+import type { NodeRoundCount } from "./event-window.js";
 import type { RoundEvent } from "./round-event.js";
 
 export type RunStatus = "completed" | "cancelled" | "failed";
@@ -14,6 +15,7 @@ export interface EngineError {
     | "cost-failed"
     | "evaluate-failed"
     | "listener-failed"
+    | "checkpoint-failed"
     | "engine-failed";
   readonly message: string;
 }
@@ -36,7 +38,13 @@ export interface RunResult {
   /** The smoothed estimates at the end. */
   readonly estimates: SmoothedEstimates;
   readonly bestLoss: number | null;
+  /**
+   * The latest round events (at most RoundEngineOptions.keepEvents, default 1000: a long run
+   * streams every event through onRound instead of keeping them all).
+   */
   readonly events: readonly RoundEvent[];
+  /** Per node id, over every round (kept or not): rounds reported in, rounds left out of. */
+  readonly nodeRounds: Readonly<Record<NodeId, NodeRoundCount>>;
   /** The controller's state at the end (plain data). */
   readonly controller: ControllerState | null;
 }

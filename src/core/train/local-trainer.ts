@@ -47,6 +47,7 @@ interface BoundBatch {
 
 /** Where the node ended a round (before aggregation), with the gradient and loss there. */
 interface EndPoint {
+  readonly round: Round;
   readonly w: Float64Array;
   readonly grad: Float64Array;
   readonly loss: number;
@@ -66,6 +67,11 @@ interface StartPoint {
  *
  * Round 1 begins a run: the trainer then forgets an earlier run's end point, start point and
  * best copy (its minibatch stream simply goes on).
+ *
+ * A round may be asked again (an aggregator resumed from the checkpoint before it): the trainer
+ * keeps the end and start points of its last two rounds, so that the repeated round uses the
+ * same previous-round points as the first time; with full-batch descent its report is then the
+ * same, bit for bit (under SGD its minibatches are new draws).
  */
 export class LocalTrainer {
   /** D_i, the number of local samples (the full data even under SGD). */
@@ -82,8 +88,9 @@ export class LocalTrainer {
   private current: BoundBatch | undefined;
   /** The batch of this round's first update, kept until lossAtBest is computed on it. */
   private roundFirst: BoundBatch | undefined;
-  private prevEnd: EndPoint | undefined;
-  private prevStart: StartPoint | undefined;
+  /** The end and start points of the latest rounds run (at most two each), oldest first. */
+  private ends: EndPoint[] = [];
+  private starts: StartPoint[] = [];
   /** The best global weights so far, with their loss when it cannot change (full batch). */
   private best: { readonly w: Float64Array; readonly loss: number | undefined } | undefined;
   private disposed = false;
@@ -144,15 +151,16 @@ export class LocalTrainer {
       );
     }
     if (round === 1) {
-      this.prevEnd = undefined;
-      this.prevStart = undefined;
+      this.ends = [];
+      this.starts = [];
       this.best = undefined;
     }
     // Min-loss rule: the flag is about the weights this node started the previous round from.
-    if (order.prevGlobalWasBest && this.prevStart?.round === round - 1) {
+    const prevStart = this.starts.find((s) => s.round === round - 1);
+    if (order.prevGlobalWasBest && prevStart !== undefined) {
       // On the full data a loss never changes: keep it rather than recompute it each round.
-      const loss = this.sampler === undefined ? this.prevStart.loss : undefined;
-      this.best = { w: this.prevStart.w, loss };
+      const loss = this.sampler === undefined ? prevStart.loss : undefined;
+      this.best = { w: prevStart.w, loss };
     }
 
     // Copied: the caller may reuse its buffer, and w(t0) is kept for the next round.
@@ -184,7 +192,9 @@ export class LocalTrainer {
     if (first !== this.current) first.objective.dispose();
     this.roundFirst = undefined;
 
-    const prev = this.prevEnd;
+    // The latest end point before this round (a node that missed rounds uses its last one).
+    const before = this.ends.filter((e) => e.round < round);
+    const prev: EndPoint | undefined = before[before.length - 1];
     const estimates =
       prev === undefined
         ? undefined
@@ -197,15 +207,17 @@ export class LocalTrainer {
             lossGlobal: lossAtGlobal,
           });
 
-    this.prevStart = { round, w: wGlobal, loss: lossAtGlobal };
+    // This round's points replace those of any round from it on (a repeated round).
+    const earlier = <T extends { readonly round: Round }>(points: T[]) =>
+      points.filter((p) => p.round < round).slice(-1);
+    this.starts = [...earlier(this.starts), { round, w: wGlobal, loss: lossAtGlobal }];
     // The extra evaluation at the final local weights, on the last update's batch, which the
     // next round's first update reuses. After the last round nothing needs it.
-    if (order.lastRound) {
-      this.prevEnd = undefined;
-    } else {
+    this.ends = earlier(this.ends);
+    if (!order.lastRound) {
       const endGrad = new Float64Array(w.length);
       const endLoss = this.current!.objective.lossAndGradient(w, endGrad);
-      this.prevEnd = { w: w.slice(), grad: endGrad, loss: endLoss };
+      this.ends.push({ round, w: w.slice(), grad: endGrad, loss: endLoss });
     }
 
     return {

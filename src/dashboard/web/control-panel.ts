@@ -147,9 +147,9 @@ function describe(command: ControlCommand): string {
     case "set-delay":
       return `${command.ms} ms delay on ${command.node ?? "every node"}`;
     case "set-budget":
-      return `budget ${command.seconds} s`;
+      return `budget ${command.seconds} s from the next run`;
     case "set-tau":
-      return command.tau === "adaptive" ? "adaptive tau" : `tau fixed at ${command.tau}`;
+      return `${command.tau === "adaptive" ? "adaptive tau" : `tau fixed at ${command.tau}`}, the run restarts`;
     default:
       return command.type;
   }

@@ -1,7 +1,7 @@
+import { type HeldRun, RunPair } from "../run-pair.js";
 import type {
   ControlAccess,
   DashboardSettings,
-  RunSetup,
   WireChange,
   WireLimits,
   WireLogLine,
@@ -13,14 +13,7 @@ import type {
 import { RunSeries } from "./run-series.js";
 
 /** A run as the page holds it: its rounds as chart columns. */
-export interface PageRun {
-  readonly id: string;
-  readonly setup: RunSetup;
-  readonly startedAt: number;
-  endedAt: number | null;
-  endReason: string | null;
-  readonly series: RunSeries;
-}
+export type PageRun = HeldRun<RunSeries>;
 
 /** The parts of the page that need drawing again. */
 export type Part = "header" | "charts" | "nodes" | "test" | "log" | "settings";
@@ -34,8 +27,7 @@ export class PageStore {
   access: ControlAccess = "open";
   limits: WireLimits = { roundsPerRun: 5_000, logLines: 500 };
   settings: DashboardSettings | null = null;
-  run: PageRun | null = null;
-  previousRun: PageRun | null = null;
+  private runs = new RunPair<RunSeries>();
   readonly nodes = new Map<string, WireNode>();
   /** Nodes whose panel must be drawn again (all when the set holds "*"). */
   readonly dirtyNodes = new Set<string>();
@@ -51,8 +43,11 @@ export class PageStore {
     this.access = snapshot.access;
     this.limits = snapshot.limits;
     this.settings = snapshot.settings;
-    this.run = snapshot.run ? this.pageRun(snapshot.run) : null;
-    this.previousRun = snapshot.previousRun ? this.pageRun(snapshot.previousRun) : null;
+    this.runs = new RunPair<RunSeries>();
+    if (snapshot.previousRun) {
+      this.runs.restorePrevious(snapshot.previousRun, this.series(snapshot.previousRun));
+    }
+    if (snapshot.run) this.runs.start(snapshot.run, this.series(snapshot.run));
     this.nodes.clear();
     for (const node of snapshot.nodes) this.nodes.set(node.id, node);
     this.dirtyNodes.add("*");
@@ -68,19 +63,18 @@ export class PageStore {
   apply(change: WireChange): void {
     switch (change.type) {
       case "run-start":
-        if (this.run && this.run.id !== change.run.id) this.previousRun = this.run;
-        this.run = this.pageRun(change.run);
+        this.runs.start(change.run, this.series(change.run));
         this.mark("header", "charts");
         break;
-      case "round":
-        if (this.run?.id !== change.runId) return;
-        this.run.series.push(change.point);
+      case "round": {
+        const run = this.runs.running(change.runId);
+        if (run === null) return;
+        run.rounds.push(change.point);
         this.mark("header", "charts");
         break;
+      }
       case "run-end":
-        if (this.run?.id !== change.runId) return;
-        this.run.endedAt = change.at;
-        this.run.endReason = change.reason;
+        if (!this.runs.end(change.runId, change.at, change.reason)) return;
         this.mark("header");
         break;
       case "node": {
@@ -136,15 +130,18 @@ export class PageStore {
     return lines;
   }
 
-  private pageRun(run: WireRun): PageRun {
-    return {
-      id: run.id,
-      setup: run.setup,
-      startedAt: run.startedAt,
-      endedAt: run.endedAt,
-      endReason: run.endReason,
-      series: RunSeries.of(run.points, this.limits.roundsPerRun),
-    };
+  /** The current run, or the last one when none is going. */
+  get run(): PageRun | null {
+    return this.runs.current;
+  }
+
+  /** The run before it, drawn faint. */
+  get previousRun(): PageRun | null {
+    return this.runs.previous;
+  }
+
+  private series(run: WireRun): RunSeries {
+    return RunSeries.of(run.points, this.limits.roundsPerRun);
   }
 
   private mark(...parts: Part[]): void {

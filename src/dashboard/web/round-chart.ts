@@ -102,13 +102,22 @@ export class RoundChart {
     this.current = current;
     const keep = this.spec.log ? (v: number) => v > 0 : undefined;
     const data = alignRuns(
-      current?.series ?? null,
-      previous?.series ?? null,
+      current?.rounds ?? null,
+      previous?.rounds ?? null,
       this.spec.lines.map((l) => l.metric),
       keep,
     );
     this.plot.setData(data as uPlot.AlignedData);
     if (!this.hovering) this.showLatest();
+    // For tests and tools: how many rounds of the current run, and the latest values.
+    const rounds = current?.rounds;
+    this.element.dataset.points = String(rounds?.length ?? 0);
+    for (const l of this.spec.lines) {
+      this.element.setAttribute(
+        `data-latest-${l.metric.toLowerCase()}`,
+        String(rounds?.latest(l.metric) ?? ""),
+      );
+    }
   }
 
   private fit(holder: HTMLElement): void {
@@ -117,7 +126,7 @@ export class RoundChart {
   }
 
   private showLatest(): void {
-    const series = this.current?.series;
+    const series = this.current?.rounds;
     const parts = this.spec.lines.map((l) => {
       const v = series?.latest(l.metric) ?? null;
       return this.part(l, v);

@@ -36,7 +36,7 @@ export class RunHeader {
       return;
     }
     const s = run.setup;
-    const series = run.series;
+    const series = run.rounds;
     const state = run.endedAt === null ? "running" : `ended: ${run.endReason ?? "?"}`;
     const spent = series.latest("spent");
     // The settings say what is in effect now (a command may have changed the running run).

@@ -1,0 +1,227 @@
+import { describe, expect, it } from "vitest";
+import type { AggregatorEvent, NodeStatus } from "../aggregator/aggregator-events.js";
+import type { LearningSetup } from "../aggregator/learning-setup.js";
+import type { RoundEvent } from "../core/federation/round-event.js";
+import { noteLogEntry } from "../protocol/message-log.js";
+import { AggregatorSource, type ControlledAggregator } from "./aggregator-source.js";
+import type { DashboardChange } from "./dashboard-source.js";
+import { svmSetup } from "./test-support/svm-setup.js";
+
+const setup = svmSetup();
+
+const status = (name: string, patch: Partial<NodeStatus> = {}): NodeStatus => ({
+  name,
+  online: true,
+  dataSize: 1600,
+  labelHistogram: [160, 160, 160, 160, 160, 160, 160, 160, 160, 160],
+  preview: null,
+  lastLocalSeconds: null,
+  delayMs: 30,
+  ...patch,
+});
+
+const round = (n: number): RoundEvent => ({
+  round: n,
+  tau: 4,
+  kind: "full",
+  evaluationOnly: false,
+  lastRound: false,
+  tauDone: { max: 4, mean: 4 },
+  lossAtStart: 0.5,
+  bestLoss: 0.5,
+  testLoss: 0.5,
+  testAccuracy: 0.8,
+  beta: 1,
+  rho: 1,
+  delta: 0.1,
+  costs: { time: { c: 0.001, b: 0.06 } },
+  spent: { time: n },
+  budget: { time: 60 },
+  reported: ["n1"],
+  failed: [],
+  fault: null,
+  nextTau: 4,
+  tauReason: "search",
+  wallSeconds: 0.07,
+});
+
+/** A stand-in for the aggregator that records the calls the controls make. */
+class StandIn implements ControlledAggregator {
+  readonly calls: string[] = [];
+  runsPaused = false;
+  learningSetup = setup;
+  nodes = [status("n1"), status("n2")];
+  setDelay(target: string, ms: number): void {
+    this.calls.push(`delay ${target} ${ms}`);
+  }
+  updateSetup(patch: Partial<LearningSetup>): void {
+    this.calls.push(`setup ${JSON.stringify(patch)}`);
+  }
+  restartRun(): void {
+    this.calls.push("restart");
+  }
+  pauseRuns(): void {
+    this.calls.push("pause");
+  }
+  resumeRuns(): void {
+    this.calls.push("resume");
+  }
+  nodeStatuses(): NodeStatus[] {
+    return this.nodes;
+  }
+}
+
+function started() {
+  const terminal: string[] = [];
+  const source = new AggregatorSource({
+    setup,
+    delayMs: 30,
+    log: (e) => terminal.push(e.kind === "note" ? e.text : e.type),
+  });
+  const changes: DashboardChange[] = [];
+  source.subscribe((c) => changes.push(c));
+  const aggregator = new StandIn();
+  source.attach(aggregator);
+  return { source, changes, aggregator, terminal };
+}
+
+const runStart: AggregatorEvent = {
+  type: "run-start",
+  runId: "r-1",
+  run: 1,
+  setup,
+  budgetSeconds: 60,
+  nodes: ["n1", "n2"],
+  sample: [
+    { image: new Uint8Array(784), truth: "even" },
+    { image: new Uint8Array(784).fill(9), truth: "odd" },
+  ],
+  at: 1000,
+};
+
+describe("AggregatorSource", () => {
+  it("shows the controls' values from the setup, and the nodes known when attached", () => {
+    const { source } = started();
+    const s = source.snapshot();
+    expect(s.settings).toEqual({
+      case: 1,
+      budgetSeconds: 60,
+      tauMode: "adaptive",
+      delayMs: 30,
+      running: true,
+    });
+    expect(s.nodes.map((n) => n.id)).toEqual(["n1", "n2"]);
+  });
+
+  it("turns runs, rounds with verdicts, nodes and log entries into changes and a snapshot", () => {
+    const { source, changes, terminal } = started();
+    changes.length = 0;
+    source.onEvent(runStart);
+    source.onEvent({
+      type: "round",
+      runId: "r-1",
+      run: 1,
+      event: round(1),
+      verdicts: ["even", "even"],
+    });
+    source.onEvent({ type: "node", node: status("n1", { lastLocalSeconds: 0.004 }) });
+    source.log(noteLogEntry(2000, "info", "hello"));
+    expect(changes.map((c) => c.type)).toEqual([
+      "test-digits",
+      "run-start",
+      "round",
+      "predictions",
+      "node",
+      "log",
+    ]);
+    expect(terminal).toEqual(["hello"]);
+    const s = source.snapshot();
+    expect(s.run).toMatchObject({
+      id: "r-1",
+      setup: {
+        model: "svm",
+        task: "even-odd",
+        case: 1,
+        tauMode: "adaptive",
+        budgetSeconds: 60,
+        nodes: 2,
+      },
+      startedAt: 1000,
+      endedAt: null,
+    });
+    expect(s.run?.events).toHaveLength(1);
+    expect(s.test).toMatchObject({ verdicts: ["even", "even"], round: 1, accuracy: 0.8 });
+    expect(s.test?.digits.map((d) => d.truth)).toEqual(["even", "odd"]);
+    expect(s.nodes.find((n) => n.id === "n1")?.lastLocalSeconds).toBe(0.004);
+
+    // The same sample again: no new test digits.
+    changes.length = 0;
+    source.onEvent({ ...runStart, runId: "r-2", run: 2 });
+    expect(changes.map((c) => c.type)).toEqual(["run-start"]);
+    source.onEvent({
+      type: "run-end",
+      runId: "r-2",
+      run: 2,
+      reason: "operator",
+      at: 3000,
+      summary: {} as never,
+      result: {} as never,
+    });
+    expect(source.snapshot().run).toMatchObject({ id: "r-2", endReason: "operator" });
+    expect(source.snapshot().previousRun?.id).toBe("r-1");
+  });
+
+  it("shows no test digits for samples that are not 28 x 28 images", () => {
+    const { source } = started();
+    source.onEvent({ ...runStart, sample: [{ image: null, truth: "1.5" }] });
+    expect(source.snapshot().test?.digits).toEqual([]);
+  });
+
+  it("restarts the run for a new case or tau mode, and applies delay and budget", async () => {
+    const { source, aggregator } = started();
+    expect(await source.control({ type: "set-case", case: 2 })).toEqual({ ok: true });
+    expect(await source.control({ type: "set-tau", tau: 5 })).toEqual({ ok: true });
+    expect(await source.control({ type: "set-budget", seconds: 20 })).toEqual({ ok: true });
+    expect(await source.control({ type: "set-delay", ms: 300 })).toEqual({ ok: true });
+    expect(await source.control({ type: "set-delay", ms: 100, node: "n2" })).toEqual({ ok: true });
+    expect(aggregator.calls).toEqual([
+      'setup {"case":2}',
+      "restart",
+      'setup {"tau":5}',
+      "restart",
+      'setup {"budget":20}',
+      "delay all 300",
+      "delay n2 100",
+    ]);
+    expect(source.snapshot().settings).toMatchObject({
+      case: 2,
+      tauMode: 5,
+      budgetSeconds: 20,
+      delayMs: 300,
+    });
+    // The log says what the controls did.
+    expect(source.snapshot().log.map((e) => (e.kind === "note" ? e.text : ""))).toContain(
+      "dashboard: case 2: the run restarts with the new partition",
+    );
+  });
+
+  it("refuses a delay for an unknown node, and pauses and resumes", async () => {
+    const { source, aggregator } = started();
+    expect(await source.control({ type: "set-delay", ms: 5, node: "n9" })).toEqual({
+      ok: false,
+      message: 'No node "n9"',
+    });
+    await source.control({ type: "stop" });
+    source.onEvent({ type: "paused", paused: true });
+    expect(source.snapshot().settings.running).toBe(false);
+    await source.control({ type: "start" });
+    source.onEvent({ type: "paused", paused: false });
+    expect(source.snapshot().settings.running).toBe(true);
+    expect(aggregator.calls).toEqual(["pause", "resume"]);
+  });
+
+  it("refuses commands before an aggregator is attached", async () => {
+    const source = new AggregatorSource({ setup });
+    expect(await source.control({ type: "stop" })).toMatchObject({ ok: false });
+  });
+});

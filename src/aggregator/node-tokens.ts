@@ -96,5 +96,14 @@ export function admitsNode(admission: Admission, name: NodeId, given: string): b
   return tokenMatches(shared, given);
 }
 
+/**
+ * Whether `name` has a token of its own: its Register then proves who it is, so a new connection
+ * under its name replaces an old one (gone half-open after a reset) instead of being refused
+ * with name-taken.
+ */
+export function hasOwnToken(admission: Admission, name: NodeId): boolean {
+  return admission.nodeTokens?.has(name) === true;
+}
+
 /** Compared against for names without a token, so that the work done does not tell. */
 const UNKNOWN_NAME = "\u0000 no token for this name \u0000";

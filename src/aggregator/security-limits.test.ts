@@ -126,6 +126,35 @@ describe("per-node tokens", () => {
   });
 });
 
+describe("a node registering again under its name", () => {
+  it("replaces its old connection when it has a token of its own, else is refused name-taken", async () => {
+    const aggregator = await start({
+      nodes: 3,
+      nodeTokens: new Map([["a", "token-of-a"]]),
+      token: "shared",
+    });
+    const old = await client(aggregator.url);
+    old.register("a", "token-of-a");
+    const first = await client(aggregator.url);
+    first.register("z", "shared");
+    // Wait until both are registered: a third name would start nothing (nodes: 3).
+    for (let i = 0; i < 500 && aggregator.connectedNodes().length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(aggregator.connectedNodes()).toEqual(["a", "z"]);
+
+    const twin = await client(aggregator.url);
+    twin.register("z", "shared");
+    expect(await twin.refusal()).toMatchObject({ close: 1002, error: "name-taken" });
+
+    const again = await client(aggregator.url);
+    again.register("a", "token-of-a");
+    expect((await old.refusal()).close).toBe(1001);
+    expect(again.conn.isOpen).toBe(true);
+    expect(aggregator.connectedNodes()).toEqual(["a", "z"]);
+  });
+});
+
 describe("messages per second per connection", () => {
   it("answers a flood with an Error rate-limited and closes; the run goes on", async () => {
     const aggregator = await start({ maxMessagesPerSecond: 1000 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect } from "vitest";
@@ -87,7 +87,8 @@ async function run(
   name: string,
   args: readonly string[],
   during?: (dir: string) => Promise<void>,
-): Promise<{ summary: RunSummary; rounds: RoundLine[] }> {
+  nodeArgs: (name: string) => readonly string[] = () => [],
+): Promise<{ summary: RunSummary; rounds: RoundLine[]; logs: Map<string, string> }> {
   const { net } = await theLab();
   const agg = net.host("agg");
   out ??= mkdtempSync(join(tmpdir(), "fedtau-netns-"));
@@ -111,7 +112,7 @@ async function run(
   await printed(aggregator, /listening on ws:\/\/\S+/);
   const url = `ws://${agg.address}:${PORT}`;
   const nodes = NODES.map((n) =>
-    fedtauInNetns(net.host(n).ns, ["node", "--aggregator", url, "--name", n]),
+    fedtauInNetns(net.host(n).ns, ["node", "--aggregator", url, "--name", n, ...nodeArgs(n)]),
   );
   processes.push(...nodes);
   await during?.(dir);
@@ -124,7 +125,16 @@ async function run(
   const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as RunSummary;
   expect(summary.status).toBe("completed");
   expect(summary.testAccuracy).toBeGreaterThan(SANE_ACCURACY);
-  return { summary, rounds: roundLines(dir) };
+  const logs = new Map(NODES.map((name, i) => [name, nodes[i].stdout()]));
+  return { summary, rounds: roundLines(dir), logs };
+}
+
+/** Each node's own token, `token-of-NAME`, in a file for --tokens. */
+function tokensFile(): string {
+  out ??= mkdtempSync(join(tmpdir(), "fedtau-netns-"));
+  const file = join(out, "tokens.txt");
+  writeFileSync(file, NODES.map((n) => `${n} token-of-${n}\n`).join(""));
+  return file;
 }
 
 const median = (v: readonly number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)];
@@ -162,7 +172,7 @@ describe(`fedtau across network namespaces (${probe.shaper ?? "no link emulator"
   );
 
   itNetns(
-    "5% loss on every node's link and one link cut for seconds: the run finishes, the cut node rejoins",
+    "5% loss on every link and two links cut for seconds (one node loses its socket): the run finishes, both rejoin",
     async () => {
       requireBuild();
       const { net, shaper } = await theLab();
@@ -171,26 +181,56 @@ describe(`fedtau across network namespaces (${probe.shaper ?? "no link emulator"
       let roundsAtRestore = -1;
       const lossy = await run(
         "lossy",
-        ["--tau", "adaptive", "--rounds", "20", "--budget", "600", "--round-timeout", "3"],
+        [
+          "--tau",
+          "adaptive",
+          "--rounds",
+          "40",
+          "--budget",
+          "600",
+          "--round-timeout",
+          "3",
+          // Per-node tokens: a node's own token lets its new connection replace a stale one.
+          "--tokens",
+          tokensFile(),
+        ],
         async (dir) => {
           await roundsWritten(dir, 3);
           await net.cut("n3");
-          await new Promise((r) => setTimeout(r, CUT_MS));
+          await net.cut("n4");
+          await new Promise((r) => setTimeout(r, 1000));
+          // n4's host drops its connection state meanwhile (as after a network change): its
+          // socket to the aggregator is destroyed, so it must reconnect and register again.
+          await net.killSockets("n4", net.host("agg").address);
+          await new Promise((r) => setTimeout(r, CUT_MS - 1000));
           await net.restore("n3");
+          await net.restore("n4");
           roundsAtRestore = roundLines(dir).length;
         },
+        (name) => ["--token", `token-of-${name}`],
       );
       const dropped = (await shaper.dropped()) - droppedBefore;
       await onEveryNodeLink(CLEAN_LINK);
 
       expect(dropped, "packets the links dropped").toBeGreaterThan(0);
-      const failedN3 = lossy.rounds.filter((l) => l.failed.some((f) => f.id === "n3"));
-      const back = lossy.rounds.slice(roundsAtRestore).filter((l) => l.reported.includes("n3"));
-      expect(failedN3.length, "rounds that left n3 out while its link was cut").toBeGreaterThan(0);
-      expect(back.length, "rounds n3 reported in after its link came back").toBeGreaterThan(0);
-      expect(lossy.summary.rounds).toBeGreaterThanOrEqual(20);
+      expect(lossy.summary.rounds).toBeGreaterThanOrEqual(40);
+      const figures: string[] = [];
+      for (const name of ["n3", "n4"]) {
+        const failed = lossy.rounds.filter((l) => l.failed.some((f) => f.id === name));
+        const back = lossy.rounds.slice(roundsAtRestore).filter((l) => l.reported.includes(name));
+        expect(failed.length, `rounds that left ${name} out while cut`).toBeGreaterThan(0);
+        expect(back.length, `rounds ${name} reported in after its link came back`).toBeGreaterThan(
+          0,
+        );
+        const connections = (lossy.logs.get(name) ?? "").split("connected to ").length - 1;
+        figures.push(
+          `${name}: ${connections} connection(s), left out of ${failed.length} rounds, back in ${back.length} of the ${lossy.rounds.length - roundsAtRestore} after the cut`,
+        );
+      }
+      // n3 kept its TCP connection through the cut; n4 had to open a new one.
+      expect((lossy.logs.get("n4") ?? "").split("connected to ").length - 1).toBeGreaterThan(1);
       console.info(
-        `netns (${probe.shaper}): ${dropped} packets dropped; n3 left out of ${failedN3.length} rounds, reported in ${back.length} of the ${lossy.rounds.length - roundsAtRestore} rounds after its link came back; accuracy ${lossy.summary.testAccuracy}`,
+        `netns (${probe.shaper}): ${dropped} packets dropped; ${figures.join("; ")}; accuracy ${lossy.summary.testAccuracy}`,
       );
     },
     100_000,

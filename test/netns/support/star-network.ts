@@ -73,6 +73,11 @@ export class StarNetwork {
     await sh("ip", ["-n", this.router, "link", "set", this.host(name).routerDev, "up"]);
   }
 
+  /** Destroys a host's TCP sockets to `address` (`ss -K`): its connection state is gone. */
+  async killSockets(name: string, address: string): Promise<void> {
+    await sh("ip", ["netns", "exec", this.host(name).ns, "ss", "-K", "dst", address]);
+  }
+
   /** Deletes every namespace it made (their links go with them). Never throws. */
   async destroy(): Promise<void> {
     for (const ns of this.made.splice(0).reverse()) await shQuiet("ip", ["netns", "del", ns]);

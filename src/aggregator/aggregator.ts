@@ -36,7 +36,7 @@ import { GlobalModel } from "./global-model.js";
 import { budgetOf, type LearningSetup, runConfigOf, setupMessageOf } from "./learning-setup.js";
 import { NodeRegistry } from "./node-registry.js";
 import { NodeSession } from "./node-session.js";
-import { admitsNode, type NodeTokens } from "./node-tokens.js";
+import { admitsNode, hasOwnToken, type NodeTokens } from "./node-tokens.js";
 import { DEFAULT_RESUME_WAIT_MS, waitForParticipants } from "./resume-wait.js";
 import {
   DEFAULT_DEADLINE_FLOOR_MS,
@@ -49,6 +49,7 @@ import { describeRound } from "./round-note.js";
 import { RunCheckpoint, type RunIdentity } from "./run-checkpoint.js";
 import { RunFiles, runFilePaths } from "./run-files.js";
 import { type RunSummary, runSummary } from "./run-summary.js";
+import { sharedRoundStarts } from "./shared-round-starts.js";
 import { TestSample } from "./test-sample.js";
 import { type LinkContext, WebSocketLink } from "./websocket-link.js";
 
@@ -365,9 +366,15 @@ export class Aggregator {
       session.refuse(unauthorized(name), seq);
       return;
     }
-    if (this.registry.isTaken(name)) {
-      session.refuse(nameTaken(name), seq);
-      return;
+    const holder = this.registry.current(name);
+    if (holder !== undefined) {
+      if (!hasOwnToken(this.options, name)) {
+        session.refuse(nameTaken(name), seq);
+        return;
+      }
+      // Its own token proves it is that node: the old connection is stale (lost state, half-open).
+      this.note("warn", "registered again with its own token: its old connection is closed", name);
+      holder.close(CloseCode.GoingAway, "replaced by a new connection");
     }
     session.name = name;
     session.conn.peer = name;
@@ -614,6 +621,7 @@ export class Aggregator {
       runId,
       session: (id) => this.registry.current(id),
       deadlineMs: (id, t) => this.deadlineMs(run, id, t),
+      roundStart: sharedRoundStarts(runId),
       stopReason: (end) => this.stopReason(setup, run, end),
     };
     const result = await runFederation(

@@ -11,6 +11,7 @@ import {
   type RegisterMessage,
   type RunId,
   type SetupMessage,
+  type SharedFrame,
   type StopMessage,
   timedOut,
   unexpected,
@@ -159,8 +160,14 @@ export class NodeSession {
    * Sends a round order and resolves with the node's result, or with why there is none: the
    * deadline passed (the node is told with a timeout Error and stays connected), the connection
    * closed, or a frame was refused. Never rejects. `bytes`: sent and received in the meantime.
+   * `shared`: this very RoundStart, already encoded once for every node of the round.
    */
-  askRound(runId: RunId, order: RoundOrder, deadlineMs: number): Promise<RoundOutcome> {
+  askRound(
+    runId: RunId,
+    order: RoundOrder,
+    deadlineMs: number,
+    shared?: SharedFrame,
+  ): Promise<RoundOutcome> {
     const name = this.peer;
     if (!this.readyFor(runId)) {
       return Promise.resolve({
@@ -184,7 +191,8 @@ export class NodeSession {
       }, deadlineMs);
       this.pending = { round, mark, timer, resolve };
     });
-    this.conn.send({ type: "round-start", runId, order, deadlineMs });
+    if (shared !== undefined) this.conn.sendShared(shared);
+    else this.conn.send({ type: "round-start", runId, order, deadlineMs });
     return answer;
   }
 

@@ -1,7 +1,7 @@
 import type { NodeLink, RoundOutcome, RunEnd } from "../core/federation/link.js";
 import type { RoundOrder } from "../core/train/round-report.js";
 import type { NodeId, Tau } from "../core/units.js";
-import type { RunId, StopReasonName } from "../protocol/index.js";
+import type { RunId, SharedFrame, StopReasonName } from "../protocol/index.js";
 import type { NodeSession } from "./node-session.js";
 
 /** What a link needs from the aggregator around it. */
@@ -11,6 +11,11 @@ export interface LinkContext {
   session(id: NodeId): NodeSession | undefined;
   /** The deadline of this node's round of `tau` local updates, in ms. */
   deadlineMs(id: NodeId, tau: Tau): number;
+  /**
+   * This order's RoundStart with this deadline, encoded once for every node of the round (they
+   * all get the same weights); without it, each link encodes its own.
+   */
+  roundStart?(order: RoundOrder, deadlineMs: number): SharedFrame;
   /** The Stop reason and sentence for how the run ended. */
   stopReason(end: RunEnd): { readonly reason: StopReasonName; readonly message: string };
 }
@@ -33,7 +38,8 @@ export class WebSocketLink implements NodeLink {
     if (session === undefined) {
       return { ok: false, code: "disconnected", message: `Node "${id}" is not connected` };
     }
-    return session.askRound(ctx.runId, order, ctx.deadlineMs(id, order.tau));
+    const deadlineMs = ctx.deadlineMs(id, order.tau);
+    return session.askRound(ctx.runId, order, deadlineMs, ctx.roundStart?.(order, deadlineMs));
   }
 
   async stop(end: RunEnd): Promise<void> {

@@ -154,8 +154,7 @@ function frameSizes(size: number): { start: number; result: number } {
         dataSize: 1600,
         lossAtGlobal: 0.3,
         gradAtGlobal: v,
-        beta: 1,
-        rho: 0.1,
+        // No beta or rho: a node of a fixed-tau run does not compute them.
         lossAtBest: 0.3,
       },
     },

@@ -157,6 +157,35 @@ describe("EdgeNode against a fake aggregator", () => {
     expect(firstResult?.bytes).toBeGreaterThan(2 * 8 * modelSize);
   });
 
+  it("in a fixed-tau run reports no beta or rho (no extra evaluation), with the same weights", async () => {
+    const { aggregator } = await startNode();
+    const peer = await aggregator.nextPeer();
+    await peer.next("register");
+    peer.send(setup("run-1", { tauMode: "fixed" }));
+    await peer.next("ready");
+    const sim = createSimulation({
+      model: createModel({ kind: "svm" }, 16, referenceKernels),
+      nodeData: [0, 1, 2].map((i) =>
+        toBatch(split.train, "even-odd", assignedRows(split.train.labels, assignment(i))),
+      ),
+      eta: 0.05,
+      sgd: { batchSize: 20, carryOver: false },
+      seed: 11,
+    });
+    cleanups.push(() => sim.dispose());
+    let w: Float64Array = new Float64Array(modelSize);
+    for (let round = 1; round <= 3; round++) {
+      const o = order(round, w);
+      peer.send({ type: "round-start", runId: "run-1", order: o, deadlineMs: 5000 });
+      const { report } = await peer.next("round-result");
+      const expected = sim.trainers[1].runRound(o);
+      expect(Array.from(report.weights)).toEqual(Array.from(expected.weights));
+      expect(report.lossAtGlobal).toBe(expected.lossAtGlobal);
+      expect(report.lossAtBest).toBe(expected.lossAtBest);
+      expect([report.beta, report.rho]).toEqual([undefined, undefined]);
+      w = report.weights;
+    }
+  });
   it("sends a preview only when it opted in", async () => {
     const { aggregator } = await startNode({ sharePreview: true });
     const peer = await aggregator.nextPeer();

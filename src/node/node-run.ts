@@ -46,6 +46,8 @@ export class NodeRun {
       eta: setup.eta,
       sgd,
       rng: nodeRng(setup.seed, setup.data.nodeIndex),
+      // beta_i and rho_i steer adaptive tau only: a fixed-tau run skips their extra evaluation.
+      estimates: setup.tauMode === "adaptive",
     });
     return new NodeRun(setup, data, trainer);
   }

@@ -25,6 +25,7 @@ import {
 } from "./messages.js";
 import type { ReadContext } from "./read-context.js";
 import type { VectorEncodingName } from "./vector-codec.js";
+import { encodeVectorBody, encodeVectorFrame, envelopeHeader } from "./vector-frames.js";
 
 export interface EncodeOptions {
   /** The sender's frame counter on this connection: 1, 2, 3... */
@@ -36,6 +37,9 @@ export interface EncodeOptions {
 /** One message as one frame: the bytes of an Envelope. Does not validate (the receiver does). */
 export function encodeFrame(message: ProtocolMessage, options: EncodeOptions): Uint8Array {
   const encoding = options.vectorEncoding ?? "float64";
+  // RoundStart and RoundResult, every round: one buffer, no intermediate copies of the vectors.
+  const vectorFrame = encodeVectorFrame(message, options.seq, encoding);
+  if (vectorFrame !== undefined) return vectorFrame;
   const envelope = create(EnvelopeSchema, {
     protocolVersion: PROTOCOL_VERSION,
     runId: "runId" in message ? (message.runId ?? "") : "",
@@ -43,6 +47,48 @@ export function encodeFrame(message: ProtocolMessage, options: EncodeOptions): U
     body: bodyToWire(message, encoding),
   });
   return toBinary(EnvelopeSchema, envelope);
+}
+
+/**
+ * A message encoded once for several connections (a round's RoundStart to every node): all of
+ * its frame but the seq, which each connection adds with `sharedFrameBytes`.
+ */
+export interface SharedFrame {
+  readonly message: ProtocolMessage;
+  readonly vectorEncoding: VectorEncodingName;
+  /** The Envelope's body field, encoded (tag, length, message). */
+  readonly body: Uint8Array;
+}
+
+/** Encodes `message` once for several connections: see SharedFrame. */
+export function encodeSharedFrame(
+  message: ProtocolMessage,
+  vectorEncoding: VectorEncodingName = "float64",
+): SharedFrame {
+  const body =
+    encodeVectorBody(message, vectorEncoding) ??
+    toBinary(EnvelopeSchema, create(EnvelopeSchema, { body: bodyToWire(message, vectorEncoding) }));
+  return { message, vectorEncoding, body };
+}
+
+/**
+ * The frame of a shared message with one connection's seq: byte for byte
+ * encodeFrame(shared.message, { seq, vectorEncoding: shared.vectorEncoding }), since an
+ * Envelope's fields are written in number order (version, run id, seq, then the body).
+ */
+export function sharedFrameBytes(shared: SharedFrame, seq: number): Uint8Array {
+  const message = shared.message;
+  const runId = "runId" in message ? (message.runId ?? "") : "";
+  const header =
+    envelopeHeader(runId, seq) ??
+    toBinary(
+      EnvelopeSchema,
+      create(EnvelopeSchema, { protocolVersion: PROTOCOL_VERSION, runId, seq }),
+    );
+  const frame = new Uint8Array(header.byteLength + shared.body.byteLength);
+  frame.set(header);
+  frame.set(shared.body, header.byteLength);
+  return frame;
 }
 
 function bodyToWire(message: ProtocolMessage, encoding: VectorEncodingName): Envelope["body"] {

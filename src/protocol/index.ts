@@ -19,6 +19,9 @@ export {
   decodeFrame,
   type EncodeOptions,
   encodeFrame,
+  encodeSharedFrame,
+  type SharedFrame,
+  sharedFrameBytes,
 } from "./frame-codec.js";
 export * from "./limits.js";
 export { roundReportFromWire, roundReportToWire } from "./map-round-result.js";

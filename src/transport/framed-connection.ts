@@ -10,6 +10,8 @@ import {
   protocolError,
   type RunId,
   rateLimited,
+  type SharedFrame,
+  sharedFrameBytes,
   type VectorEncodingName,
 } from "../protocol/index.js";
 import { ByteMeter } from "./byte-meter.js";
@@ -175,6 +177,21 @@ export class FramedConnection {
   send(message: ProtocolMessage): SentFrame {
     const seq = ++this.seq;
     const frame = encodeFrame(message, { seq, vectorEncoding: this.vectorEncoding });
+    return this.enqueue(message, seq, frame);
+  }
+
+  /**
+   * Sends a message encoded once for several connections (encodeSharedFrame: a round's
+   * RoundStart to every node), adding only this connection's seq: the same frame, byte for
+   * byte, as send(shared.message).
+   */
+  sendShared(shared: SharedFrame): SentFrame {
+    if (shared.vectorEncoding !== this.vectorEncoding) return this.send(shared.message);
+    const seq = ++this.seq;
+    return this.enqueue(shared.message, seq, sharedFrameBytes(shared, seq));
+  }
+
+  private enqueue(message: ProtocolMessage, seq: number, frame: Uint8Array): SentFrame {
     const sent = { seq, bytes: wsFrameBytes(frame.byteLength, this.role === "client") };
     if (this.closed === undefined) this.outbound.push({ message, frame, sent });
     return sent;
@@ -305,13 +322,10 @@ export class FramedConnection {
         bytes: item.bytes,
       };
     }
-    const e = this.expectations;
     const decoded = decodeFrame(item.data, {
+      ...this.expectations,
       from: this.peer,
       maxMessageBytes: this.maxMessageBytes,
-      ...(e.runId === undefined ? {} : { runId: e.runId }),
-      ...(e.modelSize === undefined ? {} : { modelSize: e.modelSize }),
-      ...(e.expectedRound === undefined ? {} : { expectedRound: e.expectedRound }),
     });
     return { ...decoded, bytes: item.bytes };
   }

@@ -110,6 +110,7 @@ export class FakeNode {
         ? {}
         : { sgd: { batchSize: setup.batchSize, carryOver: setup.tauMode === "adaptive" } }),
       rng: nodeRng(setup.seed, setup.data.nodeIndex),
+      estimates: setup.tauMode === "adaptive", // as src/node/node-run.ts
     });
     this.conn.send({
       type: "ready",

@@ -1,3 +1,4 @@
+import { allFinite } from "./finite-weights.js";
 import type { Batch } from "./model.js";
 
 /**
@@ -32,6 +33,25 @@ export function checkFeatures(action: string, dim: number, x: Float32Array, rows
       `Cannot ${action}: x holds ${x.length} values, expected rows x dim = ${rows} x ${dim} = ${rows * dim}`,
     );
   }
+}
+
+/**
+ * The checks every `predict` starts with (weights, then features), and its answer when there is
+ * nothing to compute: none for no rows, NaN per row for NaN or infinite weights. Undefined
+ * otherwise: the model computes its predictions.
+ */
+export function trivialPrediction(
+  action: string,
+  model: { readonly size: number; readonly inputDim: number },
+  w: Float64Array,
+  x: Float32Array,
+  rows: number,
+): Float64Array | undefined {
+  checkWeights(action, model.size, w);
+  checkFeatures(action, model.inputDim, x, rows);
+  if (rows === 0) return new Float64Array(0);
+  if (!allFinite(w)) return new Float64Array(rows).fill(Number.NaN);
+  return undefined;
 }
 
 /**

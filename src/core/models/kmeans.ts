@@ -1,15 +1,10 @@
 import type { Rng } from "../data/rng.js";
 import type { KernelMatrix, Kernels } from "../linalg/kernels.js";
-import { BoundMatrix, withMatrix } from "./bound-matrix.js";
+import { withMatrix } from "./bound-matrix.js";
+import { BoundObjective } from "./bound-objective.js";
 import { evaluateOnce } from "./evaluate-once.js";
-import { allFinite, nanLoss } from "./finite-weights.js";
-import {
-  checkBatch,
-  checkFeatures,
-  checkGradientBuffer,
-  checkIntegerOption,
-  checkWeights,
-} from "./input-checks.js";
+import { nanLoss } from "./finite-weights.js";
+import { checkBatch, checkIntegerOption, checkWeights, trivialPrediction } from "./input-checks.js";
 import type { Batch, Evaluation, Model, Objective } from "./model.js";
 import { transpose } from "./transpose.js";
 
@@ -101,33 +96,27 @@ function rowSquaredNorms(x: Float32Array, rows: number, dim: number): Float64Arr
   return norms;
 }
 
-class KmeansObjective implements Objective {
-  readonly rows: number;
+class KmeansObjective extends BoundObjective {
   private readonly assignment: Assignment;
   private readonly oneHot: Float64Array;
   private readonly sumsT: Float64Array;
   private readonly counts: Float64Array;
-  private readonly data: BoundMatrix;
 
   constructor(
     private readonly model: KmeansModel,
     batch: Batch,
   ) {
-    this.rows = batch.rows;
+    super(model.kernels, batch, model.size);
     this.assignment = new Assignment(model, rowSquaredNorms(batch.x, batch.rows, batch.dim));
     this.oneHot = new Float64Array(batch.rows * model.k);
     this.sumsT = new Float64Array(model.size);
     this.counts = new Float64Array(model.k);
-    this.data = new BoundMatrix(model.kernels, batch.x, batch.rows, batch.dim);
   }
 
   lossAndGradient(w: Float64Array, grad: Float64Array): number {
-    const { size, k, inputDim, kernels } = this.model;
-    const action = "compute the kmeans gradient";
-    checkWeights(action, size, w);
-    checkGradientBuffer(action, size, grad);
-    const m = this.data.get(action);
-    if (!allFinite(w)) return nanLoss(grad);
+    const { k, inputDim, kernels } = this.model;
+    const m = this.gradientMatrix("compute the kmeans gradient", w, grad);
+    if (m === undefined) return nanLoss(grad);
     const loss = this.assignment.assign(m, w);
     // Per-centre sums of the member rows: X^T A, inputDim x k.
     this.oneHot.fill(0);
@@ -149,24 +138,14 @@ class KmeansObjective implements Objective {
   }
 
   loss(w: Float64Array): number {
-    const action = "compute the kmeans loss";
-    checkWeights(action, this.model.size, w);
-    const m = this.data.get(action);
-    if (!allFinite(w)) return nanLoss();
-    return this.assignment.assign(m, w);
+    const m = this.valueMatrix("compute the kmeans loss", w);
+    return m === undefined ? nanLoss() : this.assignment.assign(m, w);
   }
 
   /** The loss (mean squared distance to the nearest centre); K-means has no accuracy. */
   evaluate(w: Float64Array): Evaluation {
-    const action = "evaluate kmeans";
-    checkWeights(action, this.model.size, w);
-    const m = this.data.get(action);
-    if (!allFinite(w)) return { loss: nanLoss() };
-    return { loss: this.assignment.assign(m, w) };
-  }
-
-  dispose(): void {
-    this.data.dispose();
+    const m = this.valueMatrix("evaluate kmeans", w);
+    return { loss: m === undefined ? nanLoss() : this.assignment.assign(m, w) };
   }
 }
 
@@ -227,12 +206,9 @@ export class KmeansModel implements Model {
 
   /** The index of the nearest centre per row (NaN where the weights are not finite). */
   predict(w: Float64Array, x: Float32Array, rows: number): Float64Array {
-    const action = "predict with kmeans";
-    checkWeights(action, this.size, w);
-    checkFeatures(action, this.inputDim, x, rows);
+    const trivial = trivialPrediction("predict with kmeans", this, w, x, rows);
+    if (trivial !== undefined) return trivial;
     const out = new Float64Array(rows);
-    if (rows === 0) return out;
-    if (!allFinite(w)) return out.fill(Number.NaN);
     const assignment = new Assignment(this, rowSquaredNorms(x, rows, this.inputDim));
     withMatrix(this.kernels, x, rows, this.inputDim, (m) => assignment.assign(m, w));
     for (let j = 0; j < rows; j++) out[j] = assignment.nearest[j];

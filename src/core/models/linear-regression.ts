@@ -1,22 +1,6 @@
-import type { Rng } from "../data/rng.js";
-import type { Kernels } from "../linalg/kernels.js";
-import { withMatrix } from "./bound-matrix.js";
-import { evaluateOnce } from "./evaluate-once.js";
-import { allFinite } from "./finite-weights.js";
-import {
-  checkBatch,
-  checkFeatures,
-  checkFiniteTargets,
-  checkIntegerOption,
-  checkLambda,
-  checkWeights,
-} from "./input-checks.js";
-import {
-  LinearScoreObjective,
-  type ScoreLoss,
-  type ScoreMetric,
-} from "./linear-score-objective.js";
-import type { Batch, Evaluation, Model, Objective } from "./model.js";
+import { checkFiniteTargets } from "./input-checks.js";
+import { LinearModel, type LinearModelOptions } from "./linear-model.js";
+import { type ScoreLoss, type ScoreMetric, scoreModelSpec } from "./linear-score-objective.js";
 
 /**
  * Linear regression with squared error, one of the paper's models:
@@ -29,11 +13,8 @@ import type { Batch, Evaluation, Model, Objective } from "./model.js";
 
 export const LINEAR_DEFAULT_LAMBDA = 0;
 
-export interface LinearRegressionOptions {
-  readonly kernels: Kernels;
-  /** L2 weight, >= 0; default 0. */
-  readonly lambda?: number;
-}
+/** lambda: L2 weight, >= 0; default 0. */
+export type LinearRegressionOptions = LinearModelOptions;
 
 const halfSquaredError: ScoreLoss = {
   value: (m, y) => 0.5 * (m - y) * (m - y),
@@ -47,58 +28,16 @@ const meanSquaredError: ScoreMetric = {
   whenNotFinite: Number.NaN,
 };
 
-export class LinearRegressionModel implements Model {
-  readonly kind = "linear" as const;
-  readonly size: number;
-  readonly lambda: number;
-  readonly kernels: Kernels;
+const linearSpec = scoreModelSpec(
+  "linear",
+  LINEAR_DEFAULT_LAMBDA,
+  checkFiniteTargets,
+  halfSquaredError,
+  meanSquaredError,
+);
 
-  constructor(
-    readonly inputDim: number,
-    options: LinearRegressionOptions,
-  ) {
-    checkIntegerOption("linear", "inputDim", inputDim, 1);
-    this.lambda = options.lambda ?? LINEAR_DEFAULT_LAMBDA;
-    checkLambda("linear", this.lambda);
-    this.size = inputDim;
-    this.kernels = options.kernels;
-  }
-
-  /** Zeros: the loss is convex. */
-  initialWeights(_rng?: Rng, _data?: Batch): Float64Array {
-    return new Float64Array(this.size);
-  }
-
-  bind(batch: Batch): Objective {
-    return this.bindLinear(batch, "bind linear");
-  }
-
-  /** The predicted value <w, x> per row. */
-  predict(w: Float64Array, x: Float32Array, rows: number): Float64Array {
-    checkWeights("predict with linear", this.size, w);
-    checkFeatures("predict with linear", this.inputDim, x, rows);
-    const values = new Float64Array(rows);
-    if (rows === 0) return values;
-    if (!allFinite(w)) return values.fill(Number.NaN);
-    withMatrix(this.kernels, x, rows, this.inputDim, (m) => this.kernels.matVec(m, w, values));
-    return values;
-  }
-
-  evaluate(w: Float64Array, batch: Batch): Evaluation {
-    checkWeights("evaluate linear", this.size, w);
-    return evaluateOnce(this.bindLinear(batch, "evaluate linear"), w);
-  }
-
-  private bindLinear(batch: Batch, action: string): LinearScoreObjective {
-    checkBatch(action, this.inputDim, batch);
-    checkFiniteTargets(action, batch.y);
-    return new LinearScoreObjective(
-      "linear",
-      this.kernels,
-      halfSquaredError,
-      meanSquaredError,
-      this.lambda,
-      batch,
-    );
+export class LinearRegressionModel extends LinearModel<"linear"> {
+  constructor(inputDim: number, options: LinearRegressionOptions) {
+    super(linearSpec, inputDim, options);
   }
 }

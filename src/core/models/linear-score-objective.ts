@@ -1,8 +1,8 @@
 import type { Kernels } from "../linalg/kernels.js";
-import { BoundMatrix } from "./bound-matrix.js";
-import { allFinite, nanLoss } from "./finite-weights.js";
-import { checkGradientBuffer, checkWeights } from "./input-checks.js";
-import type { Batch, Evaluation, Objective } from "./model.js";
+import { BoundObjective } from "./bound-objective.js";
+import { nanLoss } from "./finite-weights.js";
+import type { LinearModelSpec } from "./linear-model.js";
+import type { Batch, Evaluation, ModelKind } from "./model.js";
 import { addL2Gradient, l2Penalty } from "./regularizer.js";
 
 /** A per-sample loss of the score m = <w, x> against a target y, with its slope in m. */
@@ -21,6 +21,22 @@ export interface ScoreMetric {
   readonly whenNotFinite: number;
 }
 
+/** The spec of a linear model whose objective is a LinearScoreObjective of `loss` and `metric`. */
+export function scoreModelSpec<K extends ModelKind>(
+  kind: K,
+  defaultLambda: number,
+  checkTargets: (action: string, y: Float64Array) => void,
+  loss: ScoreLoss,
+  metric: ScoreMetric,
+): LinearModelSpec<K> {
+  return {
+    kind,
+    defaultLambda,
+    checkTargets,
+    objective: (model, batch) => new LinearScoreObjective(model, loss, metric, batch),
+  };
+}
+
 /**
  * The objective of a linear model whose loss (and reported metric) depends on each sample only
  * through its score:
@@ -31,35 +47,36 @@ export interface ScoreMetric {
  * Two passes over X per gradient (kernels.matVec, then kernels.matTVec); logistic and linear
  * regression share it and differ only in `l` and the metric.
  */
-export class LinearScoreObjective implements Objective {
-  readonly rows: number;
-  private readonly y: Float64Array;
+export class LinearScoreObjective extends BoundObjective {
+  private readonly name: string;
+  private readonly kernels: Kernels;
+  private readonly lambda: number;
   /** <w, x_j> per row, from the last pass. */
   private readonly scores: Float64Array;
   private readonly residuals: Float64Array;
-  private readonly data: BoundMatrix;
 
   constructor(
-    private readonly name: string,
-    private readonly kernels: Kernels,
+    model: {
+      readonly kind: string;
+      readonly kernels: Kernels;
+      readonly lambda: number;
+      readonly size: number;
+    },
     private readonly pointLoss: ScoreLoss,
     private readonly metric: ScoreMetric,
-    private readonly lambda: number,
     batch: Batch,
   ) {
-    this.rows = batch.rows;
-    this.y = batch.y.slice();
+    super(model.kernels, batch, model.size);
+    this.name = model.kind;
+    this.kernels = model.kernels;
+    this.lambda = model.lambda;
     this.scores = new Float64Array(batch.rows);
     this.residuals = new Float64Array(batch.rows);
-    this.data = new BoundMatrix(kernels, batch.x, batch.rows, batch.dim);
   }
 
   lossAndGradient(w: Float64Array, grad: Float64Array): number {
-    const action = `compute the ${this.name} gradient`;
-    checkWeights(action, this.data.cols, w);
-    checkGradientBuffer(action, this.data.cols, grad);
-    const m = this.data.get(action);
-    if (!allFinite(w)) return nanLoss(grad);
+    const m = this.gradientMatrix(`compute the ${this.name} gradient`, w, grad);
+    if (m === undefined) return nanLoss(grad);
     this.kernels.matVec(m, w, this.scores);
     const n = this.rows;
     let sum = 0;
@@ -73,19 +90,19 @@ export class LinearScoreObjective implements Objective {
   }
 
   loss(w: Float64Array): number {
-    const action = `compute the ${this.name} loss`;
-    checkWeights(action, this.data.cols, w);
-    if (!allFinite(w)) return nanLoss();
-    this.computeScores(w, action);
-    return this.lossFromScores(w);
+    const m = this.valueMatrix(`compute the ${this.name} loss`, w);
+    if (m === undefined) return nanLoss();
+    this.kernels.matVec(m, w, this.scores);
+    let sum = 0;
+    for (let j = 0; j < this.rows; j++) sum += this.pointLoss.value(this.scores[j], this.y[j]);
+    return l2Penalty(w, this.lambda) + sum / this.rows;
   }
 
   /** The loss and the metric from one pass over X (kernels.matVec) and one over the scores. */
   evaluate(w: Float64Array): Evaluation {
-    const action = `evaluate ${this.name}`;
-    checkWeights(action, this.data.cols, w);
-    if (!allFinite(w)) return this.evaluation(nanLoss(), this.metric.whenNotFinite);
-    this.computeScores(w, action);
+    const m = this.valueMatrix(`evaluate ${this.name}`, w);
+    if (m === undefined) return this.evaluation(nanLoss(), this.metric.whenNotFinite);
+    this.kernels.matVec(m, w, this.scores);
     let sum = 0;
     let total = 0;
     for (let j = 0; j < this.rows; j++) {
@@ -97,21 +114,5 @@ export class LinearScoreObjective implements Objective {
 
   private evaluation(loss: number, metric: number): Evaluation {
     return this.metric.name === "accuracy" ? { loss, accuracy: metric } : { loss, error: metric };
-  }
-
-  /** Fills `scores` with <w, x_j> (weights already checked). */
-  private computeScores(w: Float64Array, action: string): void {
-    this.kernels.matVec(this.data.get(action), w, this.scores);
-  }
-
-  /** The loss at `w` from the scores of the last pass. */
-  private lossFromScores(w: Float64Array): number {
-    let sum = 0;
-    for (let j = 0; j < this.rows; j++) sum += this.pointLoss.value(this.scores[j], this.y[j]);
-    return l2Penalty(w, this.lambda) + sum / this.rows;
-  }
-
-  dispose(): void {
-    this.data.dispose();
   }
 }

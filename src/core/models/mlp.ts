@@ -1,15 +1,15 @@
 import type { Rng } from "../data/rng.js";
 import type { KernelMatrix, Kernels } from "../linalg/kernels.js";
-import { BoundMatrix, withMatrix } from "./bound-matrix.js";
+import { withMatrix } from "./bound-matrix.js";
+import { BoundObjective } from "./bound-objective.js";
 import { evaluateOnce } from "./evaluate-once.js";
-import { allFinite, nanLoss } from "./finite-weights.js";
+import { nanLoss } from "./finite-weights.js";
 import {
   checkBatch,
   checkClassTargets,
-  checkFeatures,
-  checkGradientBuffer,
   checkIntegerOption,
   checkWeights,
+  trivialPrediction,
 } from "./input-checks.js";
 import type { Batch, Evaluation, Model, Objective } from "./model.js";
 import { argmaxRows, softmaxCrossEntropy, softmaxEvaluation } from "./softmax-cross-entropy.js";
@@ -88,33 +88,25 @@ class Activations {
   }
 }
 
-class MlpObjective implements Objective {
-  readonly rows: number;
-  private readonly y: Float64Array;
+class MlpObjective extends BoundObjective {
   private readonly activations: Activations;
   private readonly dLogits: Float64Array;
   private readonly dz1: Float64Array;
-  private readonly data: BoundMatrix;
 
   constructor(
     private readonly model: MlpModel,
     batch: Batch,
   ) {
-    this.rows = batch.rows;
-    this.y = batch.y.slice();
+    super(model.kernels, batch, model.size);
     this.activations = new Activations(model, batch.rows);
     this.dLogits = new Float64Array(batch.rows * model.classes);
     this.dz1 = new Float64Array(batch.rows * model.hidden);
-    this.data = new BoundMatrix(model.kernels, batch.x, batch.rows, batch.dim);
   }
 
   lossAndGradient(w: Float64Array, grad: Float64Array): number {
-    const { size, hidden, classes, layout, kernels, activation } = this.model;
-    const action = "compute the mlp gradient";
-    checkWeights(action, size, w);
-    checkGradientBuffer(action, size, grad);
-    const m = this.data.get(action);
-    if (!allFinite(w)) return nanLoss(grad);
+    const { hidden, classes, layout, kernels, activation } = this.model;
+    const m = this.gradientMatrix("compute the mlp gradient", w, grad);
+    if (m === undefined) return nanLoss(grad);
     const { z1, h, logits } = this.activations;
     const { rows, dLogits, dz1 } = this;
     this.activations.forward(m, w);
@@ -148,26 +140,18 @@ class MlpObjective implements Objective {
   }
 
   loss(w: Float64Array): number {
-    const action = "compute the mlp loss";
-    checkWeights(action, this.model.size, w);
-    const m = this.data.get(action);
-    if (!allFinite(w)) return nanLoss();
+    const m = this.valueMatrix("compute the mlp loss", w);
+    if (m === undefined) return nanLoss();
     this.activations.forward(m, w);
     return softmaxCrossEntropy(this.activations.logits, this.y, this.rows, this.model.classes);
   }
 
   /** Loss (the MLP has no regulariser) and the share of rows whose most likely class is the target. */
   evaluate(w: Float64Array): Evaluation {
-    const action = "evaluate mlp";
-    checkWeights(action, this.model.size, w);
-    const m = this.data.get(action);
-    if (!allFinite(w)) return { loss: nanLoss(), accuracy: 0 };
+    const m = this.valueMatrix("evaluate mlp", w);
+    if (m === undefined) return { loss: nanLoss(), accuracy: 0 };
     this.activations.forward(m, w);
     return softmaxEvaluation(this.activations.logits, this.y, this.rows, this.model.classes);
-  }
-
-  dispose(): void {
-    this.data.dispose();
   }
 }
 
@@ -226,11 +210,8 @@ export class MlpModel implements Model {
 
   /** The most likely class per row (NaN where the weights are not finite). */
   predict(w: Float64Array, x: Float32Array, rows: number): Float64Array {
-    const action = "predict with mlp";
-    checkWeights(action, this.size, w);
-    checkFeatures(action, this.inputDim, x, rows);
-    if (rows === 0) return new Float64Array(0);
-    if (!allFinite(w)) return new Float64Array(rows).fill(Number.NaN);
+    const trivial = trivialPrediction("predict with mlp", this, w, x, rows);
+    if (trivial !== undefined) return trivial;
     const activations = new Activations(this, rows);
     withMatrix(this.kernels, x, rows, this.inputDim, (m) => activations.forward(m, w));
     return argmaxRows(activations.logits, rows, this.classes);

@@ -1,16 +1,16 @@
 import type { Rng } from "../data/rng.js";
-import type { Kernels } from "../linalg/kernels.js";
-import { BoundMatrix, withMatrix } from "./bound-matrix.js";
+import type { KernelMatrix, Kernels } from "../linalg/kernels.js";
+import { withMatrix } from "./bound-matrix.js";
+import { BoundObjective } from "./bound-objective.js";
 import { evaluateOnce } from "./evaluate-once.js";
-import { allFinite, nanLoss } from "./finite-weights.js";
+import { nanLoss } from "./finite-weights.js";
 import {
   checkBatch,
   checkClassTargets,
-  checkFeatures,
-  checkGradientBuffer,
   checkIntegerOption,
   checkLambda,
   checkWeights,
+  trivialPrediction,
 } from "./input-checks.js";
 import type { Batch, Evaluation, Model, Objective } from "./model.js";
 import { addL2Gradient, l2Penalty } from "./regularizer.js";
@@ -38,39 +38,31 @@ export interface SoftmaxOptions {
   readonly lambda?: number;
 }
 
-class SoftmaxObjective implements Objective {
-  readonly rows: number;
-  private readonly y: Float64Array;
+class SoftmaxObjective extends BoundObjective {
   /** X W^T from the last pass, rows x classes. */
   private readonly logits: Float64Array;
   private readonly dLogits: Float64Array;
   /** W^T and the gradient's transpose, inputDim x classes (the kernels' layout). */
   private readonly weightsT: Float64Array;
   private readonly gradT: Float64Array;
-  private readonly data: BoundMatrix;
 
   constructor(
     private readonly model: SoftmaxModel,
     batch: Batch,
   ) {
+    super(model.kernels, batch, model.size);
     const { classes, inputDim } = model;
-    this.rows = batch.rows;
-    this.y = batch.y.slice();
     this.logits = new Float64Array(batch.rows * classes);
     this.dLogits = new Float64Array(batch.rows * classes);
     this.weightsT = new Float64Array(inputDim * classes);
     this.gradT = new Float64Array(inputDim * classes);
-    this.data = new BoundMatrix(model.kernels, batch.x, batch.rows, batch.dim);
   }
 
   lossAndGradient(w: Float64Array, grad: Float64Array): number {
-    const { size, classes, inputDim, lambda, kernels } = this.model;
-    const action = "compute the softmax gradient";
-    checkWeights(action, size, w);
-    checkGradientBuffer(action, size, grad);
-    const m = this.data.get(action);
-    if (!allFinite(w)) return nanLoss(grad);
-    this.computeLogits(w, action);
+    const { classes, inputDim, lambda, kernels } = this.model;
+    const m = this.gradientMatrix("compute the softmax gradient", w, grad);
+    if (m === undefined) return nanLoss(grad);
+    this.computeLogits(m, w);
     const loss = softmaxCrossEntropy(this.logits, this.y, this.rows, classes, this.dLogits);
     kernels.matTMul(m, this.dLogits, classes, this.gradT);
     transpose(this.gradT, inputDim, classes, grad);
@@ -79,38 +71,28 @@ class SoftmaxObjective implements Objective {
   }
 
   loss(w: Float64Array): number {
-    const action = "compute the softmax loss";
-    checkWeights(action, this.model.size, w);
-    if (!allFinite(w)) return nanLoss();
-    this.computeLogits(w, action);
-    return this.lossFromLogits(w);
+    const m = this.valueMatrix("compute the softmax loss", w);
+    if (m === undefined) return nanLoss();
+    this.computeLogits(m, w);
+    const { classes, lambda } = this.model;
+    return softmaxCrossEntropy(this.logits, this.y, this.rows, classes) + l2Penalty(w, lambda);
   }
 
   /** Loss and the share of rows whose most likely class is the target, from one pass over X. */
   evaluate(w: Float64Array): Evaluation {
-    const action = "evaluate softmax";
-    checkWeights(action, this.model.size, w);
-    if (!allFinite(w)) return { loss: nanLoss(), accuracy: 0 };
-    this.computeLogits(w, action);
+    const m = this.valueMatrix("evaluate softmax", w);
+    if (m === undefined) return { loss: nanLoss(), accuracy: 0 };
+    this.computeLogits(m, w);
     const { classes, lambda } = this.model;
     const { loss, accuracy } = softmaxEvaluation(this.logits, this.y, this.rows, classes);
     return { loss: loss + l2Penalty(w, lambda), accuracy };
   }
 
   /** Fills `logits` with X W^T (weights already checked). */
-  private computeLogits(w: Float64Array, action: string): void {
+  private computeLogits(m: KernelMatrix, w: Float64Array): void {
     const { classes, inputDim, kernels } = this.model;
     transpose(w, classes, inputDim, this.weightsT);
-    kernels.matMul(this.data.get(action), this.weightsT, classes, this.logits);
-  }
-
-  private lossFromLogits(w: Float64Array): number {
-    const { classes, lambda } = this.model;
-    return softmaxCrossEntropy(this.logits, this.y, this.rows, classes) + l2Penalty(w, lambda);
-  }
-
-  dispose(): void {
-    this.data.dispose();
+    kernels.matMul(m, this.weightsT, classes, this.logits);
   }
 }
 
@@ -145,11 +127,8 @@ export class SoftmaxModel implements Model {
 
   /** The most likely class per row (NaN where the weights are not finite). */
   predict(w: Float64Array, x: Float32Array, rows: number): Float64Array {
-    const action = "predict with softmax";
-    checkWeights(action, this.size, w);
-    checkFeatures(action, this.inputDim, x, rows);
-    if (rows === 0) return new Float64Array(0);
-    if (!allFinite(w)) return new Float64Array(rows).fill(Number.NaN);
+    const trivial = trivialPrediction("predict with softmax", this, w, x, rows);
+    if (trivial !== undefined) return trivial;
     const weightsT = new Float64Array(this.size);
     transpose(w, this.classes, this.inputDim, weightsT);
     const logits = new Float64Array(rows * this.classes);

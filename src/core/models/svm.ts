@@ -1,18 +1,8 @@
-import type { Rng } from "../data/rng.js";
-import type { Kernels } from "../linalg/kernels.js";
-import { BoundMatrix, withMatrix } from "./bound-matrix.js";
-import { evaluateOnce } from "./evaluate-once.js";
-import { allFinite, nanLoss } from "./finite-weights.js";
-import {
-  checkBatch,
-  checkFeatures,
-  checkGradientBuffer,
-  checkIntegerOption,
-  checkLambda,
-  checkSignTargets,
-  checkWeights,
-} from "./input-checks.js";
-import type { Batch, Evaluation, Model, Objective } from "./model.js";
+import { BoundObjective } from "./bound-objective.js";
+import { nanLoss } from "./finite-weights.js";
+import { checkSignTargets } from "./input-checks.js";
+import { LinearModel, type LinearModelOptions } from "./linear-model.js";
+import type { Batch, Evaluation } from "./model.js";
 import { addL2Gradient, l2Penalty } from "./regularizer.js";
 
 /**
@@ -27,11 +17,8 @@ import { addL2Gradient, l2Penalty } from "./regularizer.js";
 
 export const SVM_DEFAULT_LAMBDA = 0.1;
 
-export interface SvmOptions {
-  readonly kernels: Kernels;
-  /** Regularisation weight, >= 0; default 0.1 (the paper's). */
-  readonly lambda?: number;
-}
+/** lambda: the regularisation weight, >= 0; default 0.1 (the paper's). */
+export type SvmOptions = LinearModelOptions;
 
 /**
  * Plain float64 loops, no kernels: the reference the golden file pins and the kernel path is
@@ -83,28 +70,21 @@ export function svmAccuracyReference(
   return correct / rows;
 }
 
-class SvmObjective implements Objective {
-  readonly rows: number;
-  private readonly data: BoundMatrix;
-  private readonly y: Float64Array;
+class SvmObjective extends BoundObjective {
   private readonly margins: Float64Array;
 
   constructor(
-    private readonly model: SvmModel,
+    private readonly model: LinearModel<"svm">,
     batch: Batch,
   ) {
-    this.rows = batch.rows;
-    this.y = batch.y.slice();
+    super(model.kernels, batch, model.size);
     this.margins = new Float64Array(batch.rows);
-    this.data = new BoundMatrix(model.kernels, batch.x, batch.rows, batch.dim);
   }
 
   lossAndGradient(w: Float64Array, grad: Float64Array): number {
     const { size, lambda } = this.model;
-    checkWeights("compute the svm gradient", size, w);
-    checkGradientBuffer("compute the svm gradient", size, grad);
-    const m = this.data.get("compute the svm gradient");
-    if (!allFinite(w)) return nanLoss(grad);
+    const m = this.gradientMatrix("compute the svm gradient", w, grad);
+    if (m === undefined) return nanLoss(grad);
     const squaredHinge = this.model.kernels.squaredHinge(m, this.y, w, grad);
     const n = this.rows;
     for (let k = 0; k < size; k++) grad[k] /= n;
@@ -113,28 +93,20 @@ class SvmObjective implements Objective {
   }
 
   loss(w: Float64Array): number {
-    checkWeights("compute the svm loss", this.model.size, w);
-    if (!allFinite(w)) return nanLoss();
-    this.computeMargins(w, "compute the svm loss");
+    const m = this.valueMatrix("compute the svm loss", w);
+    if (m === undefined) return nanLoss();
+    this.model.kernels.matVec(m, w, this.margins);
     return this.lossFromMargins(w);
   }
 
   /** Loss and accuracy from one pass over X. */
   evaluate(w: Float64Array): Evaluation {
-    checkWeights("evaluate svm", this.model.size, w);
-    if (!allFinite(w)) return { loss: Number.NaN, accuracy: 0 };
-    this.computeMargins(w, "evaluate svm");
+    const m = this.valueMatrix("evaluate svm", w);
+    if (m === undefined) return { loss: nanLoss(), accuracy: 0 };
+    this.model.kernels.matVec(m, w, this.margins);
     let correct = 0;
     for (let j = 0; j < this.rows; j++) if (this.y[j] * this.margins[j] > 0) correct++;
     return { loss: this.lossFromMargins(w), accuracy: correct / this.rows };
-  }
-
-  dispose(): void {
-    this.data.dispose();
-  }
-
-  private computeMargins(w: Float64Array, action: string): void {
-    this.model.kernels.matVec(this.data.get(action), w, this.margins);
   }
 
   private lossFromMargins(w: Float64Array): number {
@@ -147,51 +119,17 @@ class SvmObjective implements Objective {
   }
 }
 
-export class SvmModel implements Model {
-  readonly kind = "svm" as const;
-  readonly size: number;
-  readonly lambda: number;
-  readonly kernels: Kernels;
-
-  constructor(
-    readonly inputDim: number,
-    options: SvmOptions,
-  ) {
-    checkIntegerOption("svm", "inputDim", inputDim, 1);
-    checkLambda("svm", options.lambda ?? SVM_DEFAULT_LAMBDA);
-    this.size = inputDim;
-    this.lambda = options.lambda ?? SVM_DEFAULT_LAMBDA;
-    this.kernels = options.kernels;
-  }
-
-  /** Zeros, as in the paper (the loss is convex: no symmetry to break). */
-  initialWeights(_rng?: Rng, _data?: Batch): Float64Array {
-    return new Float64Array(this.size);
-  }
-
-  bind(batch: Batch): Objective {
-    return this.bindSvm(batch, "bind svm");
-  }
-
-  /** The score <w, x> per row: its sign is the predicted label, its size the confidence. */
-  predict(w: Float64Array, x: Float32Array, rows: number): Float64Array {
-    checkWeights("predict with svm", this.size, w);
-    checkFeatures("predict with svm", this.inputDim, x, rows);
-    const scores = new Float64Array(rows);
-    if (rows === 0) return scores;
-    if (!allFinite(w)) return scores.fill(Number.NaN);
-    withMatrix(this.kernels, x, rows, this.inputDim, (m) => this.kernels.matVec(m, w, scores));
-    return scores;
-  }
-
-  evaluate(w: Float64Array, batch: Batch): Evaluation {
-    checkWeights("evaluate svm", this.size, w);
-    return evaluateOnce(this.bindSvm(batch, "evaluate svm"), w);
-  }
-
-  private bindSvm(batch: Batch, action: string): SvmObjective {
-    checkBatch(action, this.inputDim, batch);
-    checkSignTargets(action, batch.y);
-    return new SvmObjective(this, batch);
+export class SvmModel extends LinearModel<"svm"> {
+  constructor(inputDim: number, options: SvmOptions) {
+    super(
+      {
+        kind: "svm",
+        defaultLambda: SVM_DEFAULT_LAMBDA,
+        checkTargets: checkSignTargets,
+        objective: (model, batch) => new SvmObjective(model, batch),
+      },
+      inputDim,
+      options,
+    );
   }
 }

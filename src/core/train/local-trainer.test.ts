@@ -195,6 +195,42 @@ describe("LocalTrainer, stochastic gradient descent", () => {
     expect(Math.abs(reports[2].beta! - 1)).toBeGreaterThan(1e-3);
   });
 
+  it("without estimates (fixed tau) skips the extra evaluation and changes nothing else", () => {
+    const taus = [1, 3, 4, 2];
+    const runWith = (estimates: boolean, carryOver: boolean) => {
+      const model = quadraticTestModel(dim);
+      const trainer = new LocalTrainer({
+        model,
+        data,
+        eta: 0.1,
+        sgd: { batchSize: 4, carryOver },
+        rng: new Rng(5),
+        clock: { now: () => 0 },
+        estimates,
+      });
+      let w = Float64Array.of(1, -1, 0.5);
+      const reports = taus.map((tau, r) => {
+        const report = trainer.runRound(order(r + 1, w, tau, { prevGlobalWasBest: r === 2 }));
+        w = report.weights.map((v) => v + 0.05);
+        return report;
+      });
+      return { model, reports };
+    };
+    for (const carryOver of [false, true]) {
+      const full = runWith(true, carryOver);
+      const lean = runWith(false, carryOver);
+      const grads = (m: typeof full.model) =>
+        m.evaluations.filter((e) => e.kind === "lossAndGradient").length;
+      expect(grads(lean.model)).toBe(grads(full.model) - taus.length);
+      expect(lean.model.binds).toEqual(full.model.binds);
+      for (const [r, report] of lean.reports.entries()) {
+        const { beta: _b, rho: _r, ...rest } = full.reports[r];
+        expect(report).toEqual(rest);
+        expect("beta" in report || "rho" in report).toBe(false);
+      }
+    }
+  });
+
   it("changes the minibatch every 3 updates when tau = 1", () => {
     const { model } = run(5, [1, 1, 1, 1, 1, 1, 1]);
     const firstUpdates = model.evaluations

@@ -37,6 +37,12 @@ export interface LocalTrainerOptions {
   readonly rng: Rng;
   /** Times the local updates (default: performance.now). */
   readonly clock?: Clock;
+  /**
+   * Report beta_i and rho_i (default true). They cost one more loss-and-gradient each round, at
+   * the final local weights, and only adaptive tau uses them: a node of a fixed-tau run passes
+   * false. The weights and everything else in the reports are the same either way.
+   */
+  readonly estimates?: boolean;
 }
 
 /** A batch bound to the model, and how many local updates have used it. */
@@ -83,6 +89,7 @@ export class LocalTrainer {
   private readonly sampler: MinibatchSampler | undefined;
   private readonly carryOver: boolean;
   private readonly stepsPerBatchAtTauOne: number;
+  private readonly estimates: boolean;
 
   /** The batch of the latest update (full batch: the whole data, bound once). */
   private current: BoundBatch | undefined;
@@ -130,6 +137,7 @@ export class LocalTrainer {
     this.dataSize = data.rows;
     this.carryOver = sgd?.carryOver ?? true;
     this.stepsPerBatchAtTauOne = stepsAtOne;
+    this.estimates = options.estimates ?? true;
     // A minibatch as large as the data is the data: plain gradient descent, no sampling.
     if (sgd !== undefined && sgd.batchSize < data.rows) {
       this.sampler = new MinibatchSampler(data.rows, sgd.batchSize, rng);
@@ -212,9 +220,10 @@ export class LocalTrainer {
       points.filter((p) => p.round < round).slice(-1);
     this.starts = [...earlier(this.starts), { round, w: wGlobal, loss: lossAtGlobal }];
     // The extra evaluation at the final local weights, on the last update's batch, which the
-    // next round's first update reuses. After the last round nothing needs it.
+    // next round's first update reuses. After the last round, or without estimates, nothing
+    // needs it.
     this.ends = earlier(this.ends);
-    if (!order.lastRound) {
+    if (!order.lastRound && this.estimates) {
       const endGrad = new Float64Array(w.length);
       const endLoss = this.current!.objective.lossAndGradient(w, endGrad);
       this.ends.push({ round, w: w.slice(), grad: endGrad, loss: endLoss });

@@ -27,8 +27,17 @@ export interface FedtauProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function spawnFedtau(args: readonly string[], env: NodeJS.ProcessEnv = {}): FedtauProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+/**
+ * Starts `node bin/fedtau.js ARGS`; `via` runs it through a wrapper command that execs it (e.g.
+ * `ip netns exec NS`), so the child's pid is still the fedtau process and kill() reaches it.
+ */
+export function spawnFedtau(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  via: readonly string[] = [],
+): FedtauProcess {
+  const [command, ...prefix] = [...via, process.execPath];
+  const child = spawn(command, [...prefix, BIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

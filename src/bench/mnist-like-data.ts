@@ -1,8 +1,9 @@
+import { MNIST_COLS, MNIST_PIXELS } from "../core/data/mnist.js";
 import { Rng } from "../core/data/rng.js";
 import type { Kernels } from "../core/linalg/kernels.js";
 
 /** Features per MNIST image (28 x 28). */
-export const MNIST_DIM = 784;
+export const MNIST_DIM = MNIST_PIXELS;
 
 /** Synthetic digits shaped like MNIST for timing: what matters to the kernels is their density. */
 export interface MnistLikeData {
@@ -24,7 +25,7 @@ export interface MnistLikeData {
  */
 export function mnistLikeData(rows: number, seed = 1): MnistLikeData {
   const rng = new Rng(seed);
-  const side = 28;
+  const side = MNIST_COLS;
   const classes = 10;
   const onProbability = new Float64Array(classes * MNIST_DIM);
   for (let c = 0; c < classes; c++) {

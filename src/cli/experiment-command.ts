@@ -1,6 +1,5 @@
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import { parseDatasetSpec } from "../core/data/dataset-spec.js";
-import { TASK_KINDS } from "../core/data/task.js";
 import { parseModelName } from "../core/models/create-model.js";
 import { parseCases } from "../experiment/case-setting.js";
 import { summariseCases } from "../experiment/case-summary.js";
@@ -8,6 +7,15 @@ import { DEFAULT_SETTINGS, type ExperimentOptions } from "../experiment/experime
 import { createProgressDisplay } from "../experiment/progress-display.js";
 import { runExperiment } from "../experiment/run-experiment.js";
 import { formatTauSetting, parseTauSettings } from "../experiment/tau-setting.js";
+import {
+  argParser,
+  etaOption,
+  integerArg,
+  phiOption,
+  positiveArg,
+  sgdOption,
+  taskOption,
+} from "./learning-options.js";
 
 const DEFAULT_OUT = "./experiment-out";
 
@@ -72,39 +80,32 @@ export function registerExperimentCommand(program: Command): Command {
       )
         .default(DEFAULT_SETTINGS.dataset)
         .argParser(
-          wrap((text) => {
+          argParser((text) => {
             parseDatasetSpec(text);
             return text;
           }),
         ),
     )
-    .addOption(
-      new Option(
-        "--task <task>",
-        "what the labels mean: even-odd (+1/-1), digits (10 classes) or value (regression)",
-      )
-        .choices(TASK_KINDS)
-        .default(DEFAULT_SETTINGS.task),
-    )
+    .addOption(taskOption())
     .addOption(
       new Option("--nodes <n>", "number of edge nodes")
         .default(DEFAULT_SETTINGS.nodes)
-        .argParser(parseInteger("--nodes", 1)),
+        .argParser(integerArg("--nodes", 1)),
     )
     .addOption(
       new Option("--cases <list>", "data distribution cases, comma-separated (1-4 or names)")
         .default([...DEFAULT_SETTINGS.cases], DEFAULT_SETTINGS.cases.join(","))
-        .argParser(wrap(parseCases)),
+        .argParser(argParser(parseCases)),
     )
     .addOption(
       new Option("--taus <list>", 'tau settings, comma-separated: "adaptive" and/or fixed values')
         .default([...DEFAULT_SETTINGS.taus], DEFAULT_SETTINGS.taus.map(formatTauSetting).join(","))
-        .argParser(wrap(parseTauSettings)),
+        .argParser(argParser(parseTauSettings)),
     )
     .addOption(
       new Option("--budget <seconds>", "time budget of every run, in seconds")
         .default(DEFAULT_SETTINGS.budget)
-        .argParser(parsePositive("--budget")),
+        .argParser(positiveArg("--budget")),
     )
     .addOption(
       new Option("--cost <source>", "where the costs c and b come from")
@@ -117,7 +118,7 @@ export function registerExperimentCommand(program: Command): Command {
         "factor on the simulated cost of a local update (c)",
       )
         .default(DEFAULT_SETTINGS.localCostScale)
-        .argParser(parsePositive("--local-cost-scale")),
+        .argParser(positiveArg("--local-cost-scale")),
     )
     .addOption(
       new Option(
@@ -125,14 +126,9 @@ export function registerExperimentCommand(program: Command): Command {
         "factor on the simulated cost of an aggregation (b): larger gives larger tau",
       )
         .default(DEFAULT_SETTINGS.globalCostScale)
-        .argParser(parsePositive("--global-cost-scale")),
+        .argParser(positiveArg("--global-cost-scale")),
     )
-    .addOption(
-      new Option(
-        "--sgd <batch>",
-        "stochastic gradient descent on minibatches of this size (absent: full-batch descent)",
-      ).argParser(parseInteger("--sgd", 1)),
-    )
+    .addOption(sgdOption())
     .addOption(
       new Option(
         "--minibatches <streams>",
@@ -141,20 +137,12 @@ export function registerExperimentCommand(program: Command): Command {
         .choices(["shared", "independent"])
         .default(DEFAULT_SETTINGS.minibatches),
     )
-    .addOption(
-      new Option("--eta <step>", "step size of the local updates")
-        .default(DEFAULT_SETTINGS.eta)
-        .argParser(parsePositive("--eta")),
-    )
-    .addOption(
-      new Option("--phi <value>", "control parameter of the tau search (0.025 for SVM)")
-        .default(DEFAULT_SETTINGS.phi)
-        .argParser(parsePositive("--phi")),
-    )
+    .addOption(etaOption())
+    .addOption(phiOption())
     .addOption(
       new Option("--seed <n>", "seed of every random choice (minibatches, simulated costs)")
         .default(DEFAULT_SETTINGS.seed)
-        .argParser(parseInteger("--seed", 0)),
+        .argParser(integerArg("--seed", 0)),
     )
     .option("--out <dir>", "directory for the result files (created if missing)", DEFAULT_OUT)
     .option("--quiet", "no progress and no summary; only errors")
@@ -225,41 +213,10 @@ async function experimentAction(flags: ExperimentFlags): Promise<void> {
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
-function wrap<T>(parse: (text: string) => T): (text: string) => T {
-  return (text) => {
-    try {
-      return parse(text);
-    } catch (e) {
-      throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
-    }
-  };
-}
-
-const parseModels = wrap((text: string): string[] => {
+const parseModels = argParser((text: string): string[] => {
   const items = text.split(",").map((s) => s.trim());
   if (items.some((s) => s === "")) throw new Error(`Empty model name in "${text}"`);
   if (new Set(items).size !== items.length) throw new Error("A model is listed twice");
   for (const m of items) parseModelName(m);
   return items;
 });
-
-function parseInteger(flag: string, min: number): (text: string) => number {
-  return wrap((text) => {
-    const t = text.trim();
-    const n = Number(t);
-    if (!/^[+-]?\d+$/.test(t) || !Number.isSafeInteger(n) || n < min) {
-      throw new Error(`${flag} needs an integer >= ${min}, got "${text}"`);
-    }
-    return n;
-  });
-}
-
-function parsePositive(flag: string): (text: string) => number {
-  return wrap((text) => {
-    const n = Number(text.trim());
-    if (text.trim() === "" || !Number.isFinite(n) || n <= 0) {
-      throw new Error(`${flag} needs a positive number, got "${text}"`);
-    }
-    return n;
-  });
-}

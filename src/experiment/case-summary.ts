@@ -17,7 +17,7 @@ export interface CaseSummary {
 
 /** One summary per (model, case), in the order the runs appear. */
 export function summariseCases(runs: readonly RunRecord[]): CaseSummary[] {
-  const keys: string[] = [];
+  // A Map iterates in insertion order: the groups come out in the order of their first run.
   const groups = new Map<string, RunRecord[]>();
   for (const r of runs) {
     const key = `${r.model}\u0000${r.caseId}`;
@@ -25,12 +25,10 @@ export function summariseCases(runs: readonly RunRecord[]): CaseSummary[] {
     if (!g) {
       g = [];
       groups.set(key, g);
-      keys.push(key);
     }
     g.push(r);
   }
-  return keys.map((key) => {
-    const g = groups.get(key)!;
+  return [...groups.values()].map((g) => {
     const adaptive = g.find((r) => r.tau === "adaptive");
     const fixed = g.filter((r) => r.tau !== "adaptive");
     let bestFixed: RunRecord | undefined;

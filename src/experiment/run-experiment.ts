@@ -53,18 +53,23 @@ export async function runExperiment(
   const rounds: RoundRecord[] = [];
   let completed = 0;
 
-  // Every model is made and bound to the full training data up front, so that a model that
-  // cannot learn the task fails before any run, not after an hour of them.
-  const models = new Map<string, { model: Model; trainObjective: Objective }>();
+  // Every model is made and bound to the full training data and the test data up front (once,
+  // for all its runs), so that a model that cannot learn the task fails before any run, not
+  // after an hour of them.
+  const models = new Map<
+    string,
+    { model: Model; trainObjective: Objective; testObjective: Objective }
+  >();
   try {
     for (const name of settings.models) {
       const model = createModel(parseModelName(name), data.train.dim, kernels);
-      models.set(name, { model, trainObjective: model.bind(data.train) });
+      const trainObjective = model.bind(data.train);
+      models.set(name, { model, trainObjective, testObjective: model.bind(data.test) });
     }
     for (const group of groups) {
-      const { model, trainObjective } = models.get(group.model)!;
+      const { model, trainObjective, testObjective } = models.get(group.model)!;
       const nodeData = caseNodeData(data, settings.nodes, group.caseId);
-      const ctx = { settings, model, data, trainObjective, nodeData };
+      const ctx = { settings, model, data, trainObjective, testObjective, nodeData };
       for (const run of group.runs) {
         onProgress?.({ kind: "run-start", run, completed, total });
         const t0 = performance.now();
@@ -94,7 +99,10 @@ export async function runExperiment(
       }
     }
   } finally {
-    for (const m of models.values()) m.trainObjective.dispose();
+    for (const m of models.values()) {
+      m.trainObjective.dispose();
+      m.testObjective.dispose();
+    }
   }
 
   const files =

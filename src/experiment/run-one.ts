@@ -18,6 +18,8 @@ export interface CaseContext {
   readonly data: ExperimentData;
   /** The full training data bound to the model once, for the final loss. */
   readonly trainObjective: Objective;
+  /** The test data bound to the model once, evaluated every round. */
+  readonly testObjective: Objective;
   readonly nodeData: readonly Batch[];
 }
 
@@ -36,7 +38,7 @@ export async function runOne(
   spec: RunSpec,
   onRound?: (record: RoundRecord, event: RoundEvent) => void,
 ): Promise<RunOutcome> {
-  const { settings, model, data } = ctx;
+  const { settings, model, data, testObjective } = ctx;
   const seed = settings.seed;
   const sim = createSimulation({
     model,
@@ -51,8 +53,6 @@ export async function runOne(
     }),
   });
   const rounds: RoundRecord[] = [];
-  // The test set is bound once per run and evaluated every round.
-  const testObjective = model.bind(data.test);
   try {
     const result = await runFederation(
       {
@@ -100,7 +100,6 @@ export async function runOne(
     };
     return { record, rounds };
   } finally {
-    testObjective.dispose();
     sim.dispose();
   }
 }

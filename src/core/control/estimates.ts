@@ -1,4 +1,5 @@
 import { movingAverage } from "./moving-average.js";
+import { weightedMean } from "./weighted-mean.js";
 
 /** The part of a node's report that the aggregator's estimates use (algorithm.md section 2). */
 export interface EstimateReport {
@@ -88,20 +89,4 @@ export function smoothEstimates(
     rho: movingAverage(avg.rho, fresh.rho, gamma),
     delta: movingAverage(avg.delta, fresh.delta, gamma),
   };
-}
-
-/** sum D_i v_i / sum D_i over the reports that have a value; null if none has. */
-function weightedMean(
-  reports: readonly EstimateReport[],
-  value: (r: EstimateReport) => number | undefined,
-): number | null {
-  let sum = 0;
-  let weight = 0;
-  for (const r of reports) {
-    const v = value(r);
-    if (v === undefined) continue;
-    sum += r.dataSize * v;
-    weight += r.dataSize;
-  }
-  return weight > 0 ? sum / weight : null;
 }

@@ -1,4 +1,5 @@
 import type { Round } from "../units.js";
+import { weightedMean } from "./weighted-mean.js";
 
 /** The part of a node's report the min-loss rule reads (algorithm.md section 4). */
 export interface LossReport {
@@ -70,7 +71,7 @@ export class MinLossTracker {
     const fresh = this.best === null ? [] : reports.filter((r) => r.lossAtBest !== undefined);
     let startLoss = lossAtStart;
     if (fresh.length > 0) {
-      this.bestLoss = weightedMean(fresh, (r) => r.lossAtBest as number);
+      this.bestLoss = weightedMean(fresh, (r) => r.lossAtBest);
       startLoss = weightedMean(fresh, (r) => r.lossAtGlobal) as number;
     }
 
@@ -110,17 +111,4 @@ export class MinLossTracker {
       prevGlobalWasBest: this.wasBest,
     };
   }
-}
-
-function weightedMean(
-  reports: readonly LossReport[],
-  value: (r: LossReport) => number,
-): number | null {
-  let sum = 0;
-  let weight = 0;
-  for (const r of reports) {
-    sum += r.dataSize * value(r);
-    weight += r.dataSize;
-  }
-  return weight > 0 ? sum / weight : null;
 }

@@ -650,7 +650,10 @@ export class Aggregator {
             this.note("warn", `left out of round ${event.round}: [${f.code}] ${f.message}`, f.id);
           }
           if (event.fault !== null) this.note("warn", event.fault.message);
-          this.note("info", describeRound(event, participants.length));
+          // Formatting the line costs CPU next to the nodes: only when somebody listens.
+          if (this.options.log !== undefined) {
+            this.note("info", describeRound(event, participants.length));
+          }
           this.options.onRound?.(event, { runId, run: k });
           for (const id of event.reported) {
             const seconds = this.registry.current(id)?.lastLocalSeconds;

@@ -27,6 +27,9 @@ export interface LinkContext {
  * registers again under its name is asked again from the next round on.
  */
 export class WebSocketLink implements NodeLink {
+  /** The order's weights are only encoded (and kept, read-only, in the shared RoundStart). */
+  readonly readsWeightsOnly = true;
+
   constructor(
     readonly id: NodeId,
     private readonly context: LinkContext,

@@ -33,6 +33,12 @@ export interface NodeLink {
   readonly id: NodeId;
   runRound(order: RoundOrder): Promise<RoundOutcome>;
   /**
+   * Optional: true when the link only reads the order's weights (never changes them, in
+   * runRound or later): the engine then gives every such link of a round the same copy instead
+   * of one copy each.
+   */
+  readonly readsWeightsOnly?: boolean;
+  /**
    * Optional: tells the node the run is over (protocol step 6), also after a cancellation.
    * Must resolve promptly and not throw for a node's fault.
    */

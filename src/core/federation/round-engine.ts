@@ -155,12 +155,15 @@ export class RoundEngine {
           true,
         );
         const t0 = clock.now();
+        // A link may keep or change what it is given: each gets its own copy, except that the
+        // links that only read (readsWeightsOnly) share one.
+        const shared = links.some((l) => l.readsWeightsOnly === true) ? weights.slice() : null;
         const answered = await untilAborted(
-          // Each node gets its own copy: a link may keep or change what it is given.
           Promise.all(
-            links.map((l, i) =>
-              ask(l, { ...order, weights: weights.slice() }).then((a) => intake.take(i, a)),
-            ),
+            links.map((l, i) => {
+              const w = l.readsWeightsOnly === true && shared !== null ? shared : weights.slice();
+              return ask(l, { ...order, weights: w }).then((a) => intake.take(i, a));
+            }),
           ),
           signal,
         );

@@ -1,4 +1,3 @@
-import type { RoundEvent } from "../core/federation/round-event.js";
 import type { RunResult } from "../core/federation/run-result.js";
 import type { Evaluation } from "../core/models/model.js";
 import type { NodeId } from "../core/units.js";
@@ -58,26 +57,6 @@ export interface RunSummary {
   readonly nodes: readonly NodeSummary[];
   readonly startedAt: string;
   readonly wallSeconds: number;
-}
-
-/** Counts, per node, the rounds it reported in and the rounds it was left out of. */
-export function nodeRoundCounts(
-  events: readonly RoundEvent[],
-): Map<NodeId, { reported: number; failed: number }> {
-  const out = new Map<NodeId, { reported: number; failed: number }>();
-  const at = (id: NodeId) => {
-    let c = out.get(id);
-    if (c === undefined) {
-      c = { reported: 0, failed: 0 };
-      out.set(id, c);
-    }
-    return c;
-  };
-  for (const e of events) {
-    for (const id of e.reported) at(id).reported++;
-    for (const f of e.failed) at(f.id).failed++;
-  }
-  return out;
 }
 
 export interface SummaryInput {

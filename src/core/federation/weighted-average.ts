@@ -229,8 +229,5 @@ export function weightedAverage(updates: readonly WeightedUpdate[], size: number
   return sum.average();
 }
 
-/** True when every value is a finite number. */
-export function allFinite(w: Float64Array): boolean {
-  for (let k = 0; k < w.length; k++) if (w[k] - w[k] !== 0) return false;
-  return true;
-}
+/** One finiteness check for weights, shared with the models. */
+export { allFinite } from "../models/finite-weights.js";

@@ -3,16 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunSummary } from "../../src/aggregator/run-summary.js";
-import { assignedRows } from "../../src/core/data/assignment.js";
 import type { DatasetSplit } from "../../src/core/data/dataset.js";
 import type { DistributionCase } from "../../src/core/data/partition.js";
-import { toBatch } from "../../src/core/data/task.js";
-import { measuredCosts } from "../../src/core/federation/measured-costs.js";
-import { runFederation } from "../../src/core/federation/round-engine.js";
-import { getKernels } from "../../src/core/linalg/select-kernels.js";
-import { createModel } from "../../src/core/models/create-model.js";
 import { loadDataset } from "../../src/datasets/load-dataset.js";
-import { createSimulation } from "../../src/sim/create-simulation.js";
+import { simulatedSvmRun } from "./support/simulated-run.js";
 import {
   exitWithin,
   type FedtauProcess,
@@ -89,42 +83,20 @@ describe("a networked run equals the simulator's", () => {
           .weights,
       );
 
-      const model = createModel({ kind: "svm" }, split.train.dim, getKernels("auto"));
-      const nodeData = Array.from({ length: NODES }, (_, i) =>
-        toBatch(
-          split.train,
-          "even-odd",
-          assignedRows(split.train.labels, {
-            dataset: "mnist",
-            task: "even-odd",
-            partition: { kind: "case", case: caseId },
-            nodeIndex: i,
-            nodeCount: NODES,
-          }),
-        ),
-      );
-      const sim = createSimulation({
-        model,
-        nodeData,
+      const simulated = await simulatedSvmRun({
+        split,
+        caseId,
+        nodes: NODES,
         eta: ETA,
-        sgd: { batchSize: SGD, carryOver: false },
         seed: SEED,
+        tau: TAU,
+        rounds: ROUNDS,
+        sgd: { batchSize: SGD, carryOver: false },
       });
-      const simulated = await runFederation(
-        {
-          modelSize: model.size,
-          initialWeights: new Float64Array(model.size),
-          eta: ETA,
-          tauMode: TAU,
-          maxRounds: ROUNDS,
-        },
-        { links: sim.links, costs: measuredCosts() },
-      );
-      sim.dispose();
       expect(simulated.status).toBe("completed");
-      expect(networked).toHaveLength(model.size);
+      expect(networked).toHaveLength(simulated.finalWeights.length);
       let maxDiff = 0;
-      for (let j = 0; j < model.size; j++) {
+      for (let j = 0; j < networked.length; j++) {
         maxDiff = Math.max(maxDiff, Math.abs(networked[j] - simulated.finalWeights[j]));
       }
       expect(maxDiff).toBeLessThanOrEqual(1e-12);

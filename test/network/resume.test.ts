@@ -3,15 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunSummary } from "../../src/aggregator/run-summary.js";
-import { assignedRows } from "../../src/core/data/assignment.js";
-import { toBatch } from "../../src/core/data/task.js";
-import { measuredCosts } from "../../src/core/federation/measured-costs.js";
-import { runFederation } from "../../src/core/federation/round-engine.js";
 import type { RoundEvent } from "../../src/core/federation/round-event.js";
-import { getKernels } from "../../src/core/linalg/select-kernels.js";
-import { createModel } from "../../src/core/models/create-model.js";
 import { loadDataset } from "../../src/datasets/load-dataset.js";
-import { createSimulation } from "../../src/sim/create-simulation.js";
+import { simulatedSvmRun } from "./support/simulated-run.js";
 import {
   exitWithin,
   type FedtauProcess,
@@ -163,32 +157,15 @@ describe("an aggregator killed with SIGKILL and resumed", () => {
 
     // The same run on the simulator, never interrupted.
     const split = await loadDataset("mnist");
-    const model = createModel({ kind: "svm" }, split.train.dim, getKernels("auto"));
-    const nodeData = Array.from({ length: NODES }, (_, i) =>
-      toBatch(
-        split.train,
-        "even-odd",
-        assignedRows(split.train.labels, {
-          dataset: "mnist",
-          task: "even-odd",
-          partition: { kind: "case", case: 1 },
-          nodeIndex: i,
-          nodeCount: NODES,
-        }),
-      ),
-    );
-    const sim = createSimulation({ model, nodeData, eta: ETA, seed: SEED });
-    const whole = await runFederation(
-      {
-        modelSize: model.size,
-        initialWeights: new Float64Array(model.size),
-        eta: ETA,
-        tauMode: TAU,
-        maxRounds: ROUNDS,
-      },
-      { links: sim.links, costs: measuredCosts() },
-    );
-    sim.dispose();
+    const whole = await simulatedSvmRun({
+      split,
+      caseId: 1,
+      nodes: NODES,
+      eta: ETA,
+      seed: SEED,
+      tau: TAU,
+      rounds: ROUNDS,
+    });
     expect(whole.status).toBe("completed");
     expect(networked).toEqual(Array.from(whole.finalWeights));
   }, 60_000);

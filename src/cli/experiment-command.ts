@@ -9,6 +9,7 @@ import { runExperiment } from "../experiment/run-experiment.js";
 import { formatTauSetting, parseTauSettings } from "../experiment/tau-setting.js";
 import {
   argParser,
+  controlOption,
   etaOption,
   integerArg,
   phiOption,
@@ -26,6 +27,7 @@ interface ExperimentFlags {
   nodes: number;
   cases: ExperimentOptions["cases"];
   taus: ExperimentOptions["taus"];
+  control: "fedtau" | "paper";
   budget: number;
   cost: "simulated" | "measured";
   localCostScale: number;
@@ -102,6 +104,7 @@ export function registerExperimentCommand(program: Command): Command {
         .default([...DEFAULT_SETTINGS.taus], DEFAULT_SETTINGS.taus.map(formatTauSetting).join(","))
         .argParser(argParser(parseTauSettings)),
     )
+    .addOption(controlOption())
     .addOption(
       new Option("--budget <seconds>", "time budget of every run, in seconds")
         .default(DEFAULT_SETTINGS.budget)
@@ -173,6 +176,7 @@ async function experimentAction(flags: ExperimentFlags): Promise<void> {
         nodes: flags.nodes,
         cases: flags.cases,
         taus: flags.taus,
+        control: flags.control,
         budget: flags.budget,
         cost: flags.cost,
         localCostScale: flags.localCostScale,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from "commander";
+import { CONTROL_MODES, DEFAULT_CONTROL } from "../core/control/control-mode.js";
 import { parseDatasetSpec } from "../core/data/dataset-spec.js";
 import { TASK_KINDS, type TaskKind } from "../core/data/task.js";
 import { type ModelSpec, parseModelName } from "../core/models/create-model.js";
@@ -94,6 +95,16 @@ export function sgdOption(): Option {
     "--sgd <batch>",
     "stochastic gradient descent on minibatches of this size (absent: full-batch descent)",
   ).argParser(integerArg("--sgd", 1));
+}
+
+/** `--control fedtau|paper`: how adaptive tau is controlled. */
+export function controlOption(): Option {
+  return new Option(
+    "--control <mode>",
+    "adaptive tau control: fedtau (plans for the budget left, robust costs, estimates from round 1) or paper (the authors' exact rules, docs/algorithm.md)",
+  )
+    .choices(CONTROL_MODES)
+    .default(DEFAULT_CONTROL);
 }
 
 export function etaOption(): Option {

@@ -42,6 +42,24 @@ const round = (n: number): RoundEvent => ({
   fault: null,
   nextTau: 4,
   tauReason: "search",
+  control: {
+    input: {
+      round: n,
+      tauDone: 4,
+      fallback: false,
+      fresh: { beta: 1, rho: 1, delta: 0.1 },
+      cost: { time: { local: 0.004, aggregation: 0.06 } },
+      nodes: [{ id: "n1", localSeconds: 0.004, tauDone: 4 }],
+      lost: [],
+    },
+    output: {
+      tau: 4,
+      kind: "full",
+      search: null,
+      binding: null,
+      change: { cause: "unchanged", text: "tau 4 -> 4: unchanged" },
+    },
+  },
   wallSeconds: 0.07,
 });
 

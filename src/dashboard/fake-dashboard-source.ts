@@ -401,6 +401,25 @@ export class FakeDashboardSource implements DashboardSource {
             : run.round < 2
               ? "first-rounds"
               : "search",
+      // An invented run: no controller ran, so its record says so.
+      control: {
+        input: {
+          round: run.round,
+          tauDone: tau,
+          fallback: false,
+          fresh: { beta: null, rho: null, delta },
+          cost: { time: { local: c * tau, aggregation: b } },
+          nodes: this.nodes.map((n) => ({ id: n.id, localSeconds: c * tau, tauDone: tau })),
+          lost: [],
+        },
+        output: {
+          tau: nextTau,
+          kind: nextTau === null ? null : "full",
+          search: null,
+          binding: null,
+          change: { cause: "unchanged", text: "a made-up run of the fake source" },
+        },
+      },
       wallSeconds: wall,
     };
     this.emit({ type: "round", runId: run.id, event });

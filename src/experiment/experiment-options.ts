@@ -1,3 +1,4 @@
+import { CONTROL_MODES, type ControlMode, DEFAULT_CONTROL } from "../core/control/control-mode.js";
 import { parseDatasetSpec } from "../core/data/dataset-spec.js";
 import { isTaskKind, TASK_KINDS, type TaskKind } from "../core/data/task.js";
 import { parseModelName } from "../core/models/create-model.js";
@@ -21,6 +22,8 @@ export interface ExperimentSettings {
   readonly nodes: number;
   readonly cases: readonly CaseId[];
   readonly taus: readonly TauSetting[];
+  /** How adaptive tau is controlled: "fedtau" (default) or the paper's exact rules. */
+  readonly control: ControlMode;
   /** Time budget of every run, in (measured or simulated) seconds. */
   readonly budget: number;
   readonly cost: CostMode;
@@ -50,6 +53,7 @@ export const DEFAULT_SETTINGS: ExperimentSettings = {
   nodes: 5,
   cases: ALL_CASES,
   taus: DEFAULT_TAU_SETTINGS,
+  control: DEFAULT_CONTROL,
   budget: 15,
   cost: "simulated",
   localCostScale: 1,
@@ -86,6 +90,9 @@ export function resolveSettings(options: ExperimentOptions = {}): ExperimentSett
   }
   if (new Set(s.taus.map(formatTauSetting)).size !== s.taus.length) {
     throw new Error("A tau setting is listed twice");
+  }
+  if (!CONTROL_MODES.includes(s.control)) {
+    throw new Error(`Bad control "${s.control}": expected ${CONTROL_MODES.join(" or ")}`);
   }
   requirePositive("budget", s.budget);
   if (s.cost !== "simulated" && s.cost !== "measured") {

@@ -1,3 +1,4 @@
+import { nodeTrainingRules } from "../core/control/control-mode.js";
 import { Rng } from "../core/data/rng.js";
 import type { CostSource } from "../core/federation/cost-source.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
@@ -40,16 +41,18 @@ export async function runOne(
 ): Promise<RunOutcome> {
   const { settings, model, data, testObjective } = ctx;
   const seed = settings.seed;
+  // Which minibatch is reused and which estimates a node sends depend on the control mode.
+  const rules = nodeTrainingRules(settings.control, spec.tau === "adaptive");
   const sim = createSimulation({
     model,
     nodeData: ctx.nodeData,
     eta: settings.eta,
     seed,
     streams: settings.minibatches,
+    firstRoundEstimates: rules.firstRoundEstimates,
+    gradientNoise: rules.gradientNoise,
     ...(settings.sgd !== undefined && {
-      // As the authors: only adaptive runs keep a round's last minibatch for the next round's
-      // first update (it serves beta_i); fixed-tau runs draw a fresh one for every update.
-      sgd: { batchSize: settings.sgd, carryOver: spec.tau === "adaptive" },
+      sgd: { batchSize: settings.sgd, carryOver: rules.carryOver },
     }),
   });
   const rounds: RoundRecord[] = [];
@@ -61,6 +64,7 @@ export async function runOne(
         eta: settings.eta,
         phi: settings.phi,
         tauMode: spec.tau,
+        control: settings.control,
         budget: { time: settings.budget },
       },
       {

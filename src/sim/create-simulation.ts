@@ -16,6 +16,9 @@ export interface SimulationOptions {
   readonly streams?: MinibatchStreams;
   /** Times the local updates (default performance.now); a simulated cost source ignores it. */
   readonly clock?: Clock;
+  /** See LocalTrainerOptions (both default false: the paper's rules). */
+  readonly firstRoundEstimates?: boolean;
+  readonly gradientNoise?: boolean;
 }
 
 export interface Simulation {
@@ -44,6 +47,8 @@ export function createSimulation(options: SimulationOptions): Simulation {
           sgd,
           rng: nodeRng(options.seed, i, options.streams),
           clock,
+          firstRoundEstimates: options.firstRoundEstimates,
+          gradientNoise: options.gradientNoise,
         });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);

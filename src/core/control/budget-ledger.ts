@@ -1,6 +1,13 @@
 import type { ResourceUse, RoundCost } from "../federation/cost-source.js";
 import type { ResourceAmount, ResourceName, Tau } from "../units.js";
+import { addCostSample, type CostSamples, robustCost } from "./cost-estimate.js";
 import type { ResourceLimit } from "./tau-search.js";
+
+/**
+ * Which c_m and b_m the plans use: the latest round's ("latest", the paper's rule), or a robust
+ * estimate over recent rounds ("robust", see cost-estimate.ts).
+ */
+export type CostEstimate = "latest" | "robust";
 
 /** One resource's account: plain data, so that a checkpoint can keep it. */
 export interface ResourceAccount {
@@ -12,6 +19,9 @@ export interface ResourceAccount {
   /** The latest c_m (one local update) and b_m (one aggregation); null before the first round. */
   readonly c: ResourceAmount | null;
   readonly b: ResourceAmount | null;
+  /** Recent samples of c_m and b_m for the robust estimate (absent: none yet). */
+  readonly cSamples?: CostSamples;
+  readonly bSamples?: CostSamples;
 }
 
 export interface BudgetLedgerState {
@@ -28,7 +38,7 @@ export interface BudgetPlan {
   readonly binding: ResourceName | null;
 }
 
-/** The latest per-update and per-aggregation cost of a resource; null before it is known. */
+/** A per-update and per-aggregation cost of a resource; null before it is known. */
 export interface ResourceCosts {
   readonly c: ResourceAmount | null;
   readonly b: ResourceAmount | null;
@@ -38,6 +48,26 @@ export interface ResourceCosts {
 export type ResourceTable<T> = Readonly<Record<string, T>>;
 
 export type RecordResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
+
+/** How a round's costs enter the estimates (they are always booked as spent). */
+export interface RecordOptions {
+  /**
+   * False when the round's aggregation part measured something else than an aggregation, e.g.
+   * waiting for a node that was lost: it is spent, but not a sample of b_m.
+   */
+  readonly sampleAggregation?: boolean;
+  /** True when the set of reporting nodes changed: the samples of c_m start again. */
+  readonly restartLocal?: boolean;
+}
+
+/** A budgeted resource as the plans see it: what is left of it and what a round costs. */
+export interface ResourcePlanCosts {
+  readonly name: ResourceName;
+  readonly budget: ResourceAmount;
+  readonly spent: ResourceAmount;
+  readonly c: ResourceAmount;
+  readonly b: ResourceAmount;
+}
 
 /**
  * For one resource, the tau of the next round if it must be the last full one, or null when
@@ -71,13 +101,18 @@ export function lastFullTau(
  */
 export class BudgetLedger {
   private accounts: ResourceAccount[];
+  private readonly estimate: CostEstimate;
 
-  private constructor(accounts: ResourceAccount[]) {
+  private constructor(accounts: ResourceAccount[], estimate: CostEstimate) {
     this.accounts = accounts;
+    this.estimate = estimate;
   }
 
   /** A fresh ledger; "time" is always counted, budgeted or not. */
-  static create(budget: Readonly<Partial<Record<ResourceName, ResourceAmount>>>): BudgetLedger {
+  static create(
+    budget: Readonly<Partial<Record<ResourceName, ResourceAmount>>>,
+    estimate: CostEstimate = "latest",
+  ): BudgetLedger {
     const names = new Set<ResourceName>(["time", ...Object.keys(budget)]);
     return new BudgetLedger(
       [...names].map((name) => ({
@@ -87,11 +122,15 @@ export class BudgetLedger {
         c: null,
         b: null,
       })),
+      estimate,
     );
   }
 
-  static restore(state: BudgetLedgerState): BudgetLedger {
-    return new BudgetLedger(state.accounts.map((a) => ({ ...a })));
+  static restore(state: BudgetLedgerState, estimate: CostEstimate = "latest"): BudgetLedger {
+    return new BudgetLedger(
+      state.accounts.map((a) => ({ ...a })),
+      estimate,
+    );
   }
 
   snapshot(): BudgetLedgerState {
@@ -104,7 +143,7 @@ export class BudgetLedger {
    * Negative amounts (clock skew) count as 0. Every budgeted resource needs a cost; a resource
    * the cost source adds later is counted from then on.
    */
-  record(cost: RoundCost, tauDone: Tau): RecordResult {
+  record(cost: RoundCost, tauDone: Tau, options: RecordOptions = {}): RecordResult {
     for (const a of this.accounts) {
       if (a.budget !== null && cost[a.name] === undefined) {
         return {
@@ -128,12 +167,22 @@ export class BudgetLedger {
       const aggregation = Math.max(0, use.aggregation);
       const i = this.accounts.findIndex((a) => a.name === name);
       const old = i >= 0 ? this.accounts[i] : { name, budget: null, spent: 0, c: null, b: null };
+      const c = tauDone > 0 ? local / tauDone : null;
       const next: ResourceAccount = {
         ...old,
         spent: old.spent + local + aggregation,
-        c: tauDone > 0 ? local / tauDone : old.c,
+        c: c ?? old.c,
         b: aggregation,
       };
+      if (this.estimate === "robust") {
+        const cBase = options.restartLocal === true ? [] : (old.cSamples ?? []);
+        const cSamples = c === null ? cBase : addCostSample(cBase, c);
+        const bSamples =
+          options.sampleAggregation === false
+            ? (old.bSamples ?? [])
+            : addCostSample(old.bSamples ?? [], aggregation);
+        Object.assign(next, { cSamples, bSamples });
+      }
       if (i >= 0) this.accounts[i] = next;
       else this.accounts.push(next);
     }
@@ -144,13 +193,8 @@ export class BudgetLedger {
   plan(tauNew: Tau, useMinLoss: boolean): BudgetPlan {
     let tau = tauNew;
     let binding: ResourceName | null = null;
-    for (const a of this.accounts) {
-      if (a.budget === null || a.c === null || a.b === null) continue;
-      const t = lastFullTau(
-        { budget: a.budget, spent: a.spent, c: a.c, b: a.b },
-        tauNew,
-        useMinLoss,
-      );
+    for (const a of this.planCosts()) {
+      const t = lastFullTau(a, tauNew, useMinLoss);
       if (t === null) continue;
       if (binding === null || t < tau) {
         tau = t;
@@ -160,13 +204,27 @@ export class BudgetLedger {
     return { tau, lastFull: binding !== null, binding };
   }
 
-  /** The budgeted resources with known costs, for T(tau) of the tau search. */
-  limits(): ResourceLimit[] {
-    const out: ResourceLimit[] = [];
+  /**
+   * The budgeted resources with known costs, for T(tau) of the tau search: the total budget R_m
+   * (the paper's rule), or what remains of it, R_m - s_m.
+   */
+  limits(basis: "total" | "remaining" = "total"): ResourceLimit[] {
+    return this.planCosts().map((a) => ({
+      budget: basis === "total" ? a.budget : a.budget - a.spent,
+      c: a.c,
+      b: a.b,
+    }));
+  }
+
+  /** The budgeted resources with known costs, with the c_m and b_m the plans use. */
+  planCosts(): ResourcePlanCosts[] {
+    const out: ResourcePlanCosts[] = [];
     for (const a of this.accounts) {
-      if (a.budget !== null && a.c !== null && a.b !== null) {
-        out.push({ budget: a.budget, c: a.c, b: a.b });
-      }
+      if (a.budget === null || a.c === null || a.b === null) continue;
+      const robust = this.estimate === "robust";
+      const c = (robust ? robustCost(a.cSamples ?? []) : null) ?? a.c;
+      const b = (robust ? robustCost(a.bSamples ?? []) : null) ?? a.b;
+      out.push({ name: a.name, budget: a.budget, spent: a.spent, c, b });
     }
     return out;
   }
@@ -183,7 +241,7 @@ export class BudgetLedger {
     return out;
   }
 
-  /** The latest c_m and b_m per resource (null before any round). */
+  /** The latest measured c_m and b_m per resource (null before any round). */
   costs(): ResourceTable<ResourceCosts> {
     return Object.fromEntries(this.accounts.map((a) => [a.name, { c: a.c, b: a.b }]));
   }

@@ -4,6 +4,7 @@ import type { RoundReport } from "../train/round-report.js";
 import { Controller, type ControllerConfig, type RoundFacts } from "./controller.js";
 
 const adaptive: ControllerConfig = {
+  control: "paper",
   eta: 0.01,
   phi: 0.025,
   gamma: 0,

@@ -1,6 +1,6 @@
 import type { RoundCost } from "../federation/cost-source.js";
 import type { RoundReport } from "../train/round-report.js";
-import type { ResourceAmount, ResourceName, Tau } from "../units.js";
+import type { NodeId, ResourceAmount, ResourceName, Round, Tau } from "../units.js";
 import {
   BudgetLedger,
   type BudgetLedgerState,
@@ -8,6 +8,7 @@ import {
   type ResourceCosts,
   type ResourceTable,
 } from "./budget-ledger.js";
+import { type ControlMode, type ControlRules, controlRules } from "./control-mode.js";
 import {
   aggregateEstimates,
   noEstimates,
@@ -16,11 +17,15 @@ import {
   smoothEstimates,
 } from "./estimates.js";
 import { type MinLossState, MinLossTracker } from "./min-loss.js";
+import { planRemaining } from "./remaining-plan.js";
 import { firstPlan, nextPlan, type RoundPlan } from "./round-plan.js";
+import { explainTau, type TauChange } from "./tau-change.js";
 import { chooseTau, firstTau, type TauChoice, type TauMode } from "./tau-policy.js";
-import { searchTau, type TauSearchResult } from "./tau-search.js";
+import { type ResourceLimit, searchTau, type TauSearchResult } from "./tau-search.js";
 
 export interface ControllerConfig {
+  /** How adaptive tau is controlled: "fedtau" or the paper's exact rules (control-mode.ts). */
+  readonly control: ControlMode;
   /** Step size. */
   readonly eta: number;
   /** Control parameter of the bound. */
@@ -46,6 +51,10 @@ export interface ControllerState {
   readonly estimates: SmoothedEstimates;
   readonly ledger: BudgetLedgerState;
   readonly minLoss: MinLossState;
+  /** The nodes that reported in the latest round with reports (absent: none yet). */
+  readonly reporters?: readonly NodeId[];
+  /** The inputs of the latest tau decision, to say what moved at the next one. */
+  readonly lastSearch?: SearchRecord | null;
 }
 
 /** What the engine learnt from the round just run (the one of `controller.plan`). */
@@ -57,6 +66,66 @@ export interface RoundFacts {
   /** True when the aggregate was not finite and the previous global weights were kept. */
   readonly fallback: boolean;
   readonly cost: RoundCost;
+  /** The nodes whose reports these are, in the same order (default: unnamed). */
+  readonly reporters?: readonly NodeId[];
+  /** The nodes asked that timed out or disconnected: the round waited for them. */
+  readonly lost?: readonly NodeId[];
+}
+
+/**
+ * Everything a tau decision is made from, as plain JSON-safe data: rounds.jsonl records it with
+ * every round, and `fedtau replay` feeds it back to a fresh controller to check each decision.
+ */
+export interface ControlInput {
+  /** The round just run. */
+  readonly round: Round;
+  /** The most local updates any reporting node did (0 without reports). */
+  readonly tauDone: Tau;
+  readonly fallback: boolean;
+  /** The round's own estimates, before smoothing (null where no node gave one). */
+  readonly fresh: {
+    readonly beta: number | null;
+    readonly rho: number | null;
+    readonly delta: number | null;
+  };
+  /** What the round cost, per resource. */
+  readonly cost: RoundCost;
+  /** Per reporting node: its local seconds and updates (the slowest sets c). */
+  readonly nodes: readonly {
+    readonly id: NodeId;
+    readonly localSeconds: number;
+    readonly tauDone: Tau;
+  }[];
+  /** The nodes the round waited for in vain. */
+  readonly lost: readonly NodeId[];
+}
+
+/** The search behind a decision: its parameters (the bound can be redrawn from them) and result. */
+export interface SearchRecord {
+  readonly beta: number;
+  readonly delta: number;
+  readonly rho: number;
+  readonly eta: number;
+  readonly phi: number;
+  readonly useMinLoss: boolean;
+  readonly wholeRounds: boolean;
+  /** Per budgeted resource: the R_m (total or remaining), c_m and b_m the search used. */
+  readonly resources: readonly (ResourceLimit & { readonly name: ResourceName })[];
+  /** Candidates 1 .. lastCandidate. */
+  readonly lastCandidate: Tau;
+  readonly argmin: Tau;
+  readonly objective: number | null;
+}
+
+/** What was decided after a round, and why: the other half of the round's record. */
+export interface ControlOutput {
+  /** The next round's tau and kind; null when the run is over. */
+  readonly tau: Tau | null;
+  readonly kind: RoundPlan["kind"] | null;
+  readonly search: SearchRecord | null;
+  /** The resource that made the next round the last full one (or shortened it), else null. */
+  readonly binding: ResourceName | null;
+  readonly change: TauChange;
 }
 
 export interface RoundDecision {
@@ -73,6 +142,9 @@ export interface RoundDecision {
   readonly budget: BudgetPlan | null;
   /** The next round, or null: the run is over. */
   readonly next: RoundPlan | null;
+  /** The decision's inputs and outcome, as recorded in rounds.jsonl. */
+  readonly input: ControlInput;
+  readonly output: ControlOutput;
 }
 
 export type AfterRound =
@@ -86,23 +158,29 @@ export type AfterRound =
  */
 export class Controller {
   private readonly config: ControllerConfig;
+  private readonly rules: ControlRules;
   private current: RoundPlan | null;
   private resume: Tau | null;
   private smoothed: SmoothedEstimates;
   private readonly ledger: BudgetLedger;
   private readonly minLoss: MinLossTracker;
+  private reporters: readonly NodeId[] | null;
+  private lastSearch: SearchRecord | null;
 
   private constructor(config: ControllerConfig, state: ControllerState) {
     this.config = config;
+    this.rules = controlRules(config.control);
     this.current = state.plan;
     this.resume = state.resume;
     this.smoothed = state.estimates;
-    this.ledger = BudgetLedger.restore(state.ledger);
+    this.ledger = BudgetLedger.restore(state.ledger, this.rules.costEstimate);
     this.minLoss = new MinLossTracker(state.minLoss);
+    this.reporters = state.reporters ?? null;
+    this.lastSearch = state.lastSearch ?? null;
   }
 
   static create(config: ControllerConfig): Controller {
-    const fresh = BudgetLedger.create(config.budget);
+    const fresh = BudgetLedger.create(config.budget, controlRules(config.control).costEstimate);
     return new Controller(config, {
       version: 1,
       plan: firstPlan(firstTau(config.tauMode), config),
@@ -159,48 +237,116 @@ export class Controller {
   afterRound(facts: RoundFacts): AfterRound {
     const ran = this.current;
     if (ran === null) return { ok: false, message: "The run is over: no round was planned" };
-    let tauDone = 0;
-    for (const r of facts.reports) tauDone = Math.max(tauDone, r.tauDone);
-
-    const booked = this.ledger.record(facts.cost, tauDone);
-    if (!booked.ok) return { ok: false, message: `Round ${ran.round}: ${booked.message}` };
-
+    const input = controlInputOf(ran.round, facts);
+    const decided = this.decide(input);
+    if (!decided.ok) return decided;
     const seen = this.minLoss.observe(ran.round, facts.startWeights, facts.reports);
-    const fresh = aggregateEstimates(facts.reports);
-    this.smoothed = smoothEstimates(this.smoothed, fresh, this.config.gamma);
+    return {
+      ok: true,
+      decision: {
+        ...decided.decision,
+        lossAtStart: seen.lossAtStart,
+        bestLoss: seen.bestLoss,
+      },
+    };
+  }
+
+  /**
+   * The decision half of afterRound, from the recorded inputs alone (no weights, no gradients):
+   * what `fedtau replay` runs. Changes nothing when it fails.
+   */
+  decide(input: ControlInput): AfterRound {
+    const ran = this.current;
+    if (ran === null) return { ok: false, message: "The run is over: no round was planned" };
+    if (input.round !== ran.round) {
+      return {
+        ok: false,
+        message: `Round ${input.round} was recorded, but the controller planned round ${ran.round}`,
+      };
+    }
+    const { rules, config } = this;
+    const reporters = input.nodes.map((n) => n.id);
+    const nodesChanged =
+      this.reporters !== null && reporters.length > 0 && !sameSet(this.reporters, reporters);
+    const booked = this.ledger.record(input.cost, input.tauDone, {
+      sampleAggregation: !(rules.skipLostRounds && input.lost.length > 0),
+      restartLocal: rules.costEstimate === "robust" && nodesChanged,
+    });
+    if (!booked.ok) return { ok: false, message: `Round ${ran.round}: ${booked.message}` };
+    const before = this.reporters;
+    if (reporters.length > 0) this.reporters = reporters;
+
+    this.smoothed = smoothEstimates(
+      this.smoothed,
+      { ...input.fresh, globalGradient: null },
+      config.gamma,
+    );
 
     let tauChoice: TauChoice | null = null;
     let budget: BudgetPlan | null = null;
+    const searched: { record: SearchRecord | null } = { record: null };
     let next: RoundPlan | null;
     if (ran.lastRound || ran.kind === "last-full") {
       // Nothing to choose: the run ends, or the evaluation-only round (tau 1) follows.
-      next = nextPlan(ran, { tau: 1, lastFull: true, binding: null }, this.config);
+      next = nextPlan(ran, { tau: 1, lastFull: true, binding: null }, config);
     } else {
       tauChoice = chooseTau({
-        mode: this.config.tauMode,
+        mode: config.tauMode,
         round: ran.round,
         tau: ran.tau,
-        fallback: facts.fallback,
+        fallback: input.fallback,
         resume: this.resume,
-        search: (tauPrev) => this.search(tauPrev),
+        firstSearchRound: rules.firstSearchRound,
+        search: (tauPrev) => {
+          const s = this.search(tauPrev);
+          searched.record = s;
+          if (s === null) return null;
+          const tau = Math.max(1, Math.min(s.argmin, config.tauMax));
+          return { tau, argmin: s.argmin, objective: s.objective };
+        },
       });
       this.resume = tauChoice.resume;
-      budget = this.ledger.plan(tauChoice.tau, this.config.useMinLoss);
-      next = nextPlan(ran, budget, this.config);
+      const s = searched.record;
+      budget =
+        rules.splitRemaining && tauChoice.reason === "search" && s !== null
+          ? this.planRemaining(tauChoice.tau)
+          : this.ledger.plan(tauChoice.tau, config.useMinLoss);
+      next = nextPlan(ran, budget, config);
     }
     this.current = next;
+
+    const search = searched.record;
+    const change = explainTau({
+      ran,
+      next,
+      reason: tauChoice?.reason ?? null,
+      searchTau: tauChoice?.tau ?? null,
+      budget,
+      previous: this.lastSearch,
+      search,
+      nodes: { before, now: reporters, lost: input.lost },
+    });
+    if (search !== null) this.lastSearch = search;
 
     return {
       ok: true,
       decision: {
-        fresh,
+        fresh: { ...input.fresh, globalGradient: null },
         estimates: this.smoothed,
-        lossAtStart: seen.lossAtStart,
-        bestLoss: seen.bestLoss,
-        tauDone,
+        lossAtStart: null,
+        bestLoss: null,
+        tauDone: input.tauDone,
         tauChoice,
         budget,
         next,
+        input,
+        output: {
+          tau: next?.tau ?? null,
+          kind: next?.kind ?? null,
+          search,
+          binding: budget?.binding ?? null,
+          change,
+        },
       },
     };
   }
@@ -213,15 +359,85 @@ export class Controller {
       estimates: this.smoothed,
       ledger: this.ledger.snapshot(),
       minLoss: this.minLoss.snapshot(),
+      reporters: this.reporters === null ? undefined : [...this.reporters],
+      lastSearch: this.lastSearch,
     };
   }
 
-  private search(tauPrev: Tau): TauSearchResult | null {
+  private search(tauPrev: Tau): SearchRecord | null {
     const { beta, rho, delta } = this.smoothed;
     if (beta === null || rho === null || delta === null) return null;
-    const resources = this.ledger.limits();
-    if (resources.length === 0) return null;
+    const plan = this.ledger.planCosts();
+    if (plan.length === 0) return null;
+    const remaining = this.rules.budgetBasis === "remaining";
+    const resources = plan.map((a) => ({
+      name: a.name,
+      budget: remaining ? a.budget - a.spent : a.budget,
+      c: a.c,
+      b: a.b,
+    }));
     const { eta, phi, useMinLoss, tauMax } = this.config;
-    return searchTau({ beta, delta, rho, eta, phi, resources, useMinLoss, tauPrev, tauMax });
+    const lastCandidate = this.rules.growthLimit ? 10 * Math.max(1, Math.floor(tauPrev)) : tauMax;
+    const wholeRounds = this.rules.splitRemaining;
+    const found: TauSearchResult = searchTau({
+      beta,
+      delta,
+      rho,
+      eta,
+      phi,
+      resources,
+      useMinLoss,
+      wholeRounds,
+      tauPrev,
+      tauMax,
+      lastCandidate,
+    });
+    return {
+      beta,
+      delta,
+      rho,
+      eta,
+      phi,
+      useMinLoss,
+      wholeRounds,
+      resources,
+      lastCandidate,
+      argmin: found.argmin,
+      objective: found.objective,
+    };
   }
+
+  private planRemaining(tau: Tau): BudgetPlan {
+    return planRemaining({
+      resources: this.ledger.planCosts(),
+      tau,
+      useMinLoss: this.config.useMinLoss,
+    });
+  }
+}
+
+/** The recorded inputs of a decision, from the engine's facts of the round. */
+export function controlInputOf(round: Round, facts: RoundFacts): ControlInput {
+  let tauDone = 0;
+  for (const r of facts.reports) tauDone = Math.max(tauDone, r.tauDone);
+  const fresh = aggregateEstimates(facts.reports);
+  return {
+    round,
+    tauDone,
+    fallback: facts.fallback,
+    fresh: { beta: fresh.beta, rho: fresh.rho, delta: fresh.delta },
+    cost: facts.cost,
+    nodes: facts.reports.map((r, i) => ({
+      id: facts.reporters?.[i] ?? `#${i + 1}`,
+      localSeconds: r.localSeconds,
+      tauDone: r.tauDone,
+    })),
+    lost: facts.lost ?? [],
+  };
+}
+
+function sameSet(a: readonly NodeId[], b: readonly NodeId[]): boolean {
+  if (a.length !== b.length) return false;
+  const s = new Set(a);
+  return b.every((x) => s.has(x));
 }

@@ -10,6 +10,8 @@ export interface EstimateReport {
   /** beta_i and rho_i; absent in a node's first round. */
   readonly beta?: number;
   readonly rho?: number;
+  /** The squared sampling error of gradAtGlobal (SGD), absent or 0 when none was estimated. */
+  readonly gradNoise?: number;
 }
 
 /** One round's estimates at the aggregator, before smoothing; null where no node gave one. */
@@ -58,6 +60,11 @@ export function aggregateEstimates(reports: readonly EstimateReport[]): RoundEst
   }
   for (let k = 0; k < size; k++) g[k] /= dataTotal;
 
+  // Minibatch noise in the gradients shows as divergence even between nodes of one data set.
+  // With g_i = G_i + e_i, E|e_i|^2 = n_i and p_i = D_i / D, the noise adds
+  // (1 - p_i)^2 n_i + sum_{j != i} p_j^2 n_j to |g_i - g|^2 on average: subtracted here.
+  let noiseAll = 0;
+  for (const r of reports) noiseAll += (r.dataSize / dataTotal) ** 2 * noiseOf(r);
   let delta = 0;
   for (const r of reports) {
     const grad = r.gradAtGlobal;
@@ -66,7 +73,10 @@ export function aggregateEstimates(reports: readonly EstimateReport[]): RoundEst
       const e = grad[k] - g[k];
       s += e * e;
     }
-    delta += r.dataSize * Math.sqrt(s);
+    const p = r.dataSize / dataTotal;
+    const n = noiseOf(r);
+    const noise = noiseAll - p * p * n + (1 - p) * (1 - p) * n;
+    delta += r.dataSize * Math.sqrt(Math.max(0, s - noise));
   }
   delta /= dataTotal;
 
@@ -76,6 +86,11 @@ export function aggregateEstimates(reports: readonly EstimateReport[]): RoundEst
     delta,
     globalGradient: g,
   };
+}
+
+function noiseOf(r: EstimateReport): number {
+  const n = r.gradNoise;
+  return n !== undefined && Number.isFinite(n) && n > 0 ? n : 0;
 }
 
 /** Feeds one round's estimates into the moving averages (a missing or NaN value leaves its average as it was). */

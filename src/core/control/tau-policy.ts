@@ -32,6 +32,8 @@ export interface TauChoiceInput {
   readonly fallback: boolean;
   /** A pending tau to go back to (from the state). */
   readonly resume: Tau | null;
+  /** The first round after which tau is searched (default 2: the paper's first estimates). */
+  readonly firstSearchRound?: Round;
   /** The tau search with tauPrev, or null when estimates or costs are missing. */
   readonly search: (tauPrev: Tau) => TauSearchResult | null;
 }
@@ -55,7 +57,9 @@ export function chooseTau(input: TauChoiceInput): TauChoice {
   }
   if (resume !== null) return { tau: resume, resume: null, reason: "resume", search: null };
   if (mode !== "adaptive") return { tau: mode, resume: null, reason: "fixed", search: null };
-  if (round < 2) return { tau: 1, resume: null, reason: "first-rounds", search: null };
+  if (round < (input.firstSearchRound ?? 2)) {
+    return { tau: 1, resume: null, reason: "first-rounds", search: null };
+  }
   const search = input.search(tau);
   if (search === null) return { tau, resume: null, reason: "no-estimates", search: null };
   return { tau: search.tau, resume: null, reason: "search", search };

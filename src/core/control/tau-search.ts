@@ -22,11 +22,19 @@ export interface BoundParameters {
   readonly resources: readonly ResourceLimit[];
   /** True: one aggregation is set aside for the final evaluation (min-loss rule, section 4). */
   readonly useMinLoss: boolean;
+  /**
+   * Count only whole rounds: T(tau) = tau floor(usable_m / (c_m tau + b_m)), the least over the
+   * resources, instead of the paper's fractional (usable_m tau) / (c_m tau + b_m). With a
+   * remaining budget of a few rounds this is what the run can really do (default false).
+   */
+  readonly wholeRounds?: boolean;
 }
 
 export interface TauSearchInput extends BoundParameters {
-  /** The tau of the round just run: candidates are 1 .. 10 * tauPrev. */
+  /** The tau of the round just run: candidates are 1 .. 10 * tauPrev (unless lastCandidate). */
   readonly tauPrev: Tau;
+  /** The largest candidate, when it is not 10 * tauPrev (no growth limit: tauMax). */
+  readonly lastCandidate?: Tau;
   /** The chosen tau never exceeds this (100 in the authors' runs). */
   readonly tauMax: Tau;
 }
@@ -67,13 +75,14 @@ export function updatesAllowed(
   resources: readonly ResourceLimit[],
   useMinLoss: boolean,
   tau: Tau,
+  wholeRounds = false,
 ): number {
   let least = Number.POSITIVE_INFINITY;
   for (const { budget, c, b } of resources) {
     const perRound = c * tau + b;
     if (!(perRound > 0)) continue;
     const usable = useMinLoss ? budget - c - b : budget;
-    const t = (usable * tau) / perRound;
+    const t = wholeRounds ? Math.floor(usable / perRound) * tau : (usable * tau) / perRound;
     if (t < least) least = t;
   }
   return least;
@@ -84,7 +93,22 @@ export function updatesAllowed(
  * (T(tau) <= 0). May be Infinity when h(tau) overflows.
  */
 export function boundAt(p: BoundParameters, tau: Tau): number | null {
-  const T = updatesAllowed(p.resources, p.useMinLoss, tau);
+  return boundWithUpdates(
+    p,
+    tau,
+    updatesAllowed(p.resources, p.useMinLoss, tau, p.wholeRounds === true),
+  );
+}
+
+/**
+ * G(tau) when the budget allows T local updates in all (T given rather than derived from the
+ * resources); null when T <= 0.
+ */
+export function boundWithUpdates(
+  p: Omit<BoundParameters, "resources" | "useMinLoss">,
+  tau: Tau,
+  T: number,
+): number | null {
   if (!(T > 0)) return null;
   const { rho, eta, phi } = p;
   const h = divergence(p.beta, p.delta, eta, tau);
@@ -105,7 +129,7 @@ export function boundAt(p: BoundParameters, tau: Tau): number | null {
  * candidates and non-finite bounds are skipped; with none left the result is tau 1.
  */
 export function searchTau(input: TauSearchInput): TauSearchResult {
-  const last = 10 * Math.max(1, Math.floor(input.tauPrev));
+  const last = input.lastCandidate ?? 10 * Math.max(1, Math.floor(input.tauPrev));
   let argmin = 1;
   let objective: number | null = null;
   for (let tau = 1; tau <= last; tau++) {

@@ -83,6 +83,7 @@ describe("round engine: the formulas of sections 2-3 (golden files)", () => {
         initialWeights: zeros(1),
         eta: 0.01,
         tauMode: "adaptive",
+        control: "paper",
         budget: { time: 15 },
         maxRounds: 4,
       },
@@ -100,6 +101,7 @@ describe("round engine: the formulas of sections 2-3 (golden files)", () => {
         initialWeights: zeros(1),
         eta: 0.01,
         tauMode: "adaptive",
+        control: "paper",
         budget: { time: 1000 },
         maxRounds: 6,
       },
@@ -470,6 +472,30 @@ describe("round engine: min-loss, evaluation and events", () => {
       fault: null,
       nextTau: 1,
       tauReason: null,
+      control: {
+        input: {
+          round: 2,
+          tauDone: 2,
+          fallback: false,
+          fresh: { beta: 1, rho: 1, delta: 0 },
+          cost: { time: { local: 0.5, aggregation: 0.5 } },
+          nodes: [
+            { id: "n1", localSeconds: expect.any(Number), tauDone: 2 },
+            { id: "n2", localSeconds: expect.any(Number), tauDone: 2 },
+          ],
+          lost: [],
+        },
+        output: {
+          tau: 1,
+          kind: "evaluation",
+          search: null,
+          binding: null,
+          change: {
+            cause: "budget",
+            text: "tau 2 -> 1: budget spent; one evaluation-only round measures the loss of the last weights",
+          },
+        },
+      },
       wallSeconds: 1.5,
     });
   });

@@ -208,7 +208,16 @@ export class RoundEngine {
             message: `Round ${plan.round}: the cost source failed: ${messageOf(e)}`,
           });
         }
-        const after = controller.afterRound({ startWeights: weights, reports, fallback, cost });
+        const after = controller.afterRound({
+          startWeights: weights,
+          reports,
+          fallback,
+          cost,
+          reporters: sorted.reported.map((v) => v.id),
+          lost: sorted.failed
+            .filter((f) => f.code === "timeout" || f.code === "disconnected")
+            .map((f) => f.id),
+        });
         if (!after.ok) {
           return await finish("failed", { code: "cost-failed", message: after.message });
         }
@@ -265,6 +274,7 @@ export class RoundEngine {
           fault,
           nextTau: d.next?.tau ?? null,
           tauReason: d.tauChoice?.reason ?? null,
+          control: { input: d.input, output: d.output },
           wallSeconds,
         };
         events.push(event);

@@ -1,4 +1,5 @@
 import type { ResourceCosts, ResourceTable } from "../control/budget-ledger.js";
+import type { ControlInput, ControlOutput } from "../control/controller.js";
 import type { RoundKind } from "../control/round-plan.js";
 import type { TauReason } from "../control/tau-policy.js";
 import type { NodeId, ResourceAmount, Round, Seconds, Tau } from "../units.js";
@@ -60,6 +61,12 @@ export interface RoundEvent {
   /** The tau of the next round, and why; null when the run ends (or the choice was forced). */
   readonly nextTau: Tau | null;
   readonly tauReason: TauReason | null;
+  /**
+   * The controller's record of this round: every input its decision used (costs per resource
+   * and per node, the round's estimates, the nodes that reported or were lost) and what it
+   * decided, with the search's parameters and the reason. `fedtau replay` re-runs it.
+   */
+  readonly control: { readonly input: ControlInput; readonly output: ControlOutput };
   /** Wall time from sending the orders to having every answer. */
   readonly wallSeconds: Seconds;
 }

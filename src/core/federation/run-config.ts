@@ -1,3 +1,4 @@
+import { CONTROL_MODES, type ControlMode, DEFAULT_CONTROL } from "../control/control-mode.js";
 import type { ControllerConfig } from "../control/controller.js";
 import type { TauMode } from "../control/tau-policy.js";
 import type { ResourceAmount, ResourceName, Tau } from "../units.js";
@@ -15,6 +16,8 @@ export interface RunConfig {
   readonly gamma?: number;
   /** "adaptive", or a fixed tau. */
   readonly tauMode: TauMode;
+  /** How adaptive tau is controlled (default "fedtau"; "paper": the authors' exact rules). */
+  readonly control?: ControlMode;
   /**
    * Total budget per resource: "time" (seconds) is required unless maxRounds is given, and always
    * for adaptive tau (the search weighs updates against it); "bytes" is the usual second one.
@@ -45,6 +48,7 @@ export function resolveRunConfig(c: RunConfig): ResolvedRunConfig {
   return {
     modelSize: c.modelSize,
     initialWeights: c.initialWeights,
+    control: c.control ?? DEFAULT_CONTROL,
     eta: c.eta,
     phi: c.phi ?? DEFAULT_PHI,
     gamma: c.gamma ?? 0,
@@ -81,6 +85,9 @@ export function runConfigProblems(c: RunConfig): string[] {
   }
   if (c.tauMode !== "adaptive" && !positiveInt(c.tauMode)) {
     out.push(`tauMode must be "adaptive" or an integer >= 1, got ${String(c.tauMode)}`);
+  }
+  if (c.control !== undefined && !CONTROL_MODES.includes(c.control)) {
+    out.push(`control must be one of ${CONTROL_MODES.join(", ")}, got ${String(c.control)}`);
   }
   if (c.tauMax !== undefined && !positiveInt(c.tauMax)) {
     out.push(`tauMax must be an integer >= 1, got ${c.tauMax}`);

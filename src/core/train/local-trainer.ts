@@ -43,7 +43,24 @@ export interface LocalTrainerOptions {
    * false. The weights and everything else in the reports are the same either way.
    */
   readonly estimates?: boolean;
+  /**
+   * In a round with no earlier end point (the node's first, or after it missed rounds), report
+   * beta_i and rho_i from this round's own start and end points (the end gradient taken on the
+   * round's first minibatch, so both gradients see the same samples), so that the aggregator can
+   * search tau after one round (default false: the paper's rule, estimates from round 2 on).
+   */
+  readonly firstRoundEstimates?: boolean;
+  /**
+   * Under SGD, also take the gradient at w(t0) on a second minibatch, drawn from a stream of its
+   * own (the training minibatches stay the same): gradAtGlobal is then the mean of the two and
+   * gradNoise estimates its squared sampling error, |g1 - g2|^2 / 4, which the aggregator takes
+   * out of delta (default false).
+   */
+  readonly gradientNoise?: boolean;
 }
+
+/** The sub-stream of a node's Rng that draws the second minibatch of gradientNoise. */
+const NOISE_STREAM = 0x6e01;
 
 /** A batch bound to the model, and how many local updates have used it. */
 interface BoundBatch {
@@ -90,6 +107,9 @@ export class LocalTrainer {
   private readonly carryOver: boolean;
   private readonly stepsPerBatchAtTauOne: number;
   private readonly estimates: boolean;
+  private readonly firstRoundEstimates: boolean;
+  /** Draws the second minibatch at w(t0) (gradientNoise under SGD), else undefined. */
+  private readonly noiseSampler: MinibatchSampler | undefined;
 
   /** The batch of the latest update (full batch: the whole data, bound once). */
   private current: BoundBatch | undefined;
@@ -138,8 +158,13 @@ export class LocalTrainer {
     this.carryOver = sgd?.carryOver ?? true;
     this.stepsPerBatchAtTauOne = stepsAtOne;
     this.estimates = options.estimates ?? true;
+    this.firstRoundEstimates = this.estimates && (options.firstRoundEstimates ?? false);
     // A minibatch as large as the data is the data: plain gradient descent, no sampling.
     if (sgd !== undefined && sgd.batchSize < data.rows) {
+      // Forked before the main stream draws anything; forking leaves that stream as it was.
+      if (this.estimates && options.gradientNoise === true) {
+        this.noiseSampler = new MinibatchSampler(data.rows, sgd.batchSize, rng.fork(NOISE_STREAM));
+      }
       this.sampler = new MinibatchSampler(data.rows, sgd.batchSize, rng);
     } else {
       this.current = { objective: model.bind(data), steps: 0 };
@@ -197,23 +222,52 @@ export class LocalTrainer {
     const first = this.roundFirst!;
     const best = this.best;
     const lossAtBest = best === undefined ? undefined : (best.loss ?? first.objective.loss(best.w));
-    if (first !== this.current) first.objective.dispose();
-    this.roundFirst = undefined;
 
     // The latest end point before this round (a node that missed rounds uses its last one).
     const before = this.ends.filter((e) => e.round < round);
     const prev: EndPoint | undefined = before[before.length - 1];
-    const estimates =
-      prev === undefined
-        ? undefined
-        : nodeEstimates({
-            wPrev: prev.w,
-            wGlobal,
-            gradPrev: prev.grad,
-            gradGlobal: gradAtGlobal,
-            lossPrev: prev.loss,
-            lossGlobal: lossAtGlobal,
-          });
+    let estimates: ReturnType<typeof nodeEstimates> | undefined;
+    if (prev !== undefined) {
+      estimates = nodeEstimates({
+        wPrev: prev.w,
+        wGlobal,
+        gradPrev: prev.grad,
+        gradGlobal: gradAtGlobal,
+        lossPrev: prev.loss,
+        lossGlobal: lossAtGlobal,
+      });
+    } else if (this.firstRoundEstimates) {
+      // This round's own end point, on the samples of its first update.
+      const endGrad = new Float64Array(w.length);
+      const endLoss = first.objective.lossAndGradient(w, endGrad);
+      estimates = nodeEstimates({
+        wPrev: w,
+        wGlobal,
+        gradPrev: endGrad,
+        gradGlobal: gradAtGlobal,
+        lossPrev: endLoss,
+        lossGlobal: lossAtGlobal,
+      });
+    }
+    if (first !== this.current) first.objective.dispose();
+    this.roundFirst = undefined;
+
+    let reportedGrad = gradAtGlobal;
+    let gradNoise: number | undefined;
+    if (this.noiseSampler !== undefined) {
+      const second = this.model.bind(batchRows(this.data, this.noiseSampler.next()));
+      const g2 = new Float64Array(w.length);
+      second.lossAndGradient(wGlobal, g2);
+      second.dispose();
+      reportedGrad = new Float64Array(w.length);
+      let d2 = 0;
+      for (let k = 0; k < w.length; k++) {
+        const e = gradAtGlobal[k] - g2[k];
+        d2 += e * e;
+        reportedGrad[k] = 0.5 * (gradAtGlobal[k] + g2[k]);
+      }
+      gradNoise = d2 / 4;
+    }
 
     // This round's points replace those of any round from it on (a repeated round).
     const earlier = <T extends { readonly round: Round }>(points: T[]) =>
@@ -236,7 +290,8 @@ export class LocalTrainer {
       localSeconds,
       dataSize: this.dataSize,
       lossAtGlobal,
-      gradAtGlobal,
+      gradAtGlobal: reportedGrad,
+      ...(gradNoise !== undefined && { gradNoise }),
       ...(estimates !== undefined && { beta: estimates.beta, rho: estimates.rho }),
       ...(lossAtBest !== undefined && { lossAtBest }),
     };

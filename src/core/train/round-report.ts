@@ -27,9 +27,15 @@ export interface RoundReport {
   readonly dataSize: number;
   /** F_i(w(t0)), on the round's first minibatch under SGD. */
   readonly lossAtGlobal: number;
-  /** grad F_i(w(t0)). */
+  /** grad F_i(w(t0)): on the round's first minibatch, or the mean of two (see gradNoise). */
   readonly gradAtGlobal: Float64Array;
-  /** beta_i and rho_i, from round 2 on; undefined before (no previous end point yet). */
+  /**
+   * The estimated squared sampling error of gradAtGlobal under SGD, |g1 - g2|^2 / 4 from two
+   * independent minibatches at w(t0); the aggregator subtracts it from delta. Absent: none
+   * estimated (full batch, or the paper's rules).
+   */
+  readonly gradNoise?: number;
+  /** beta_i and rho_i: from round 2 on, or from round 1 with first-round estimates. */
   readonly beta?: number;
   readonly rho?: number;
   /** Loss of the node's copy of the best weights on the same minibatch as lossAtGlobal; undefined until it has one. */

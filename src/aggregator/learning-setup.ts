@@ -1,3 +1,4 @@
+import { type ControlMode, DEFAULT_CONTROL } from "../core/control/control-mode.js";
 import type { DataAssignment } from "../core/data/assignment.js";
 import type { DistributionCase } from "../core/data/partition.js";
 import type { TaskKind } from "../core/data/task.js";
@@ -20,6 +21,8 @@ export interface LearningSetup {
   /** How the training rows are shared out (algorithm.md section 5). */
   readonly case: DistributionCase;
   readonly tau: "adaptive" | number;
+  /** How adaptive tau is controlled (default "fedtau"; "paper": the authors' exact rules). */
+  readonly control?: ControlMode;
   /** SGD minibatch size; undefined = full-batch gradient descent. */
   readonly sgd?: number;
   readonly eta: number;
@@ -51,6 +54,7 @@ export function runConfigOf(
     eta: setup.eta,
     phi: setup.phi,
     tauMode: setup.tau,
+    control: setup.control ?? DEFAULT_CONTROL,
     ...(budget === undefined ? {} : { budget: { time: budget } }),
     ...(setup.rounds === undefined ? {} : { maxRounds: setup.rounds }),
   };
@@ -87,6 +91,7 @@ export function setupMessageOf(
     batchSize: setup.sgd ?? "full",
     data: assignmentOf(setup, nodeIndex, nodeCount),
     tauMode: setup.tau === "adaptive" ? "adaptive" : "fixed",
+    control: setup.control ?? DEFAULT_CONTROL,
     seed: setup.seed,
     vectorEncoding: "float64",
   };

@@ -4,6 +4,7 @@ import { loadResumePoint } from "../aggregator/checkpoint-resume.js";
 import { type DelaySetting, parseDelaySetting } from "../aggregator/delay-table.js";
 import { DEFAULT_BUDGET_SECONDS } from "../aggregator/learning-setup.js";
 import { DEFAULT_ROUND_TIMEOUT_MS } from "../aggregator/round-deadline.js";
+import type { ControlMode } from "../core/control/control-mode.js";
 import { startAggregatorWithDashboard } from "../dashboard/aggregator-dashboard.js";
 import { type CaseId, parseCases } from "../experiment/case-setting.js";
 import { parseTauSettings, type TauSetting } from "../experiment/tau-setting.js";
@@ -17,6 +18,7 @@ import {
 } from "../protocol/index.js";
 import {
   argParser,
+  controlOption,
   integerArg,
   type LearningFlags,
   learningOptions,
@@ -36,6 +38,7 @@ interface AggregatorFlags extends LearningFlags, SecurityFlags {
   runs?: number;
   case: CaseId[];
   tau: TauSetting[];
+  control: ControlMode;
   rounds?: number;
   roundTimeout: number;
   maxMessageBytes: number;
@@ -121,7 +124,8 @@ export function registerAggregatorCommand(program: Command): Command {
       )
         .default(["adaptive"], "adaptive")
         .argParser(argParser(parseTauSettings)),
-    );
+    )
+    .addOption(controlOption());
   for (const o of learningOptions(
     `time budget of each run, in measured seconds (default ${DEFAULT_BUDGET_SECONDS}; none with --rounds and a fixed tau)`,
   )) {
@@ -235,6 +239,7 @@ export function aggregatorOptionsOf(flags: AggregatorFlags): AggregatorOptions {
       task: flags.task,
       case: variants[0].case,
       tau: variants[0].tau,
+      control: flags.control,
       ...(flags.sgd === undefined ? {} : { sgd: flags.sgd }),
       eta: flags.eta,
       phi: flags.phi,

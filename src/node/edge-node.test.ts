@@ -43,6 +43,7 @@ function setup(runId: string, overrides: Partial<SetupMessage> = {}): SetupMessa
     batchSize: 20,
     data: assignment(1),
     tauMode: "adaptive",
+    control: "fedtau",
     seed: 11,
     vectorEncoding: "float64",
     ...overrides,

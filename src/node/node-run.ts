@@ -1,3 +1,4 @@
+import { nodeTrainingRules } from "../core/control/control-mode.js";
 import type { Kernels } from "../core/linalg/kernels.js";
 import { createModel } from "../core/models/create-model.js";
 import { LocalTrainer, type SgdOptions } from "../core/train/local-trainer.js";
@@ -36,10 +37,11 @@ export class NodeRun {
         `the ${model.kind} model for ${data.batch.dim} features has ${model.size} weights, the setup says ${setup.modelSize}`,
       );
     }
+    const rules = nodeTrainingRules(setup.control, setup.tauMode === "adaptive");
     const sgd: SgdOptions | undefined =
       setup.batchSize === "full"
         ? undefined
-        : { batchSize: setup.batchSize, carryOver: setup.tauMode === "adaptive" };
+        : { batchSize: setup.batchSize, carryOver: rules.carryOver };
     const trainer = new LocalTrainer({
       model,
       data: data.batch,
@@ -48,6 +50,8 @@ export class NodeRun {
       rng: nodeRng(setup.seed, setup.data.nodeIndex),
       // beta_i and rho_i steer adaptive tau only: a fixed-tau run skips their extra evaluation.
       estimates: setup.tauMode === "adaptive",
+      firstRoundEstimates: rules.firstRoundEstimates,
+      gradientNoise: rules.gradientNoise,
     });
     return new NodeRun(setup, data, trainer);
   }

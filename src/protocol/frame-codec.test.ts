@@ -37,7 +37,13 @@ describe("frame codec", () => {
       ...bareReady,
       labelHistogram: [],
     });
-    const { beta: _b, rho: _r, lossAtBest: _l, ...round1 } = samples.roundResult.report;
+    const {
+      beta: _b,
+      rho: _r,
+      lossAtBest: _l,
+      gradNoise: _n,
+      ...round1
+    } = samples.roundResult.report;
     const result1 = { ...samples.roundResult, report: { ...round1, round: 1 } };
     const back = roundTrip(result1);
     expect(back).toEqual(result1);

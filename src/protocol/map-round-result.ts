@@ -12,7 +12,8 @@ import { vectorFromWire, vectorToWire } from "./vector-field.js";
  * What protobuf cannot say about a RoundResult. The training outputs (weights, gradAtGlobal,
  * lossAtGlobal, lossAtBest) may be NaN or infinite when local training diverged: the aggregator
  * must still read the report (algorithm.md section 3), so they are not held to finiteness.
- * beta and rho are finite (the node already maps NaN to 1e-5 and 0, section 2).
+ * beta and rho are finite (the node already maps NaN to 1e-5 and 0, section 2), and so is
+ * gradNoise.
  */
 const roundResultRules = z.object({
   round: atLeast(1),
@@ -21,6 +22,7 @@ const roundResultRules = z.object({
   dataSize: atLeast(1),
   beta: z.optional(atLeast(0)),
   rho: z.optional(atLeast(0)),
+  gradNoise: z.optional(atLeast(0)),
 });
 
 /** A core RoundReport as a wire RoundResult. */
@@ -36,6 +38,7 @@ export function roundReportToWire(report: RoundReport, encoding: VectorEncodingN
     beta: report.beta,
     rho: report.rho,
     lossAtBest: report.lossAtBest,
+    gradNoise: report.gradNoise,
   });
 }
 
@@ -71,5 +74,6 @@ export function roundReportFromWire(wire: RoundResult, ctx: ReadContext): Checke
     ...(wire.beta === undefined ? {} : { beta: wire.beta }),
     ...(wire.rho === undefined ? {} : { rho: wire.rho }),
     ...(wire.lossAtBest === undefined ? {} : { lossAtBest: wire.lossAtBest }),
+    ...(wire.gradNoise === undefined ? {} : { gradNoise: wire.gradNoise }),
   });
 }

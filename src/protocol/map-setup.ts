@@ -197,6 +197,7 @@ export function setupToWire(message: SetupMessage): Setup {
     batchSize: message.batchSize === "full" ? 0 : message.batchSize,
     data: assignmentToWire(message.data),
     adaptiveTau: message.tauMode === "adaptive",
+    paperControl: message.control === "paper",
     seed: message.seed,
     vectorEncoding: encodingToWire(message.vectorEncoding),
   });
@@ -227,6 +228,7 @@ export function setupFromWire(wire: Setup, runId: RunId, ctx: ReadContext): Chec
       nodeCount: data.nodeCount,
     },
     tauMode: wire.adaptiveTau ? "adaptive" : "fixed",
+    control: wire.paperControl ? "paper" : "fedtau",
     seed: wire.seed,
     vectorEncoding: KNOWN_ENCODINGS.get(wire.vectorEncoding)!,
   });

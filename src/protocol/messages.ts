@@ -1,3 +1,4 @@
+import type { ControlMode } from "../core/control/control-mode.js";
 import type { DataAssignment } from "../core/data/assignment.js";
 import type { ModelSpec } from "../core/models/create-model.js";
 import type { RoundOrder, RoundReport } from "../core/train/round-report.js";
@@ -45,6 +46,8 @@ export interface SetupMessage {
   readonly batchSize: number | "full";
   readonly data: DataAssignment;
   readonly tauMode: "adaptive" | "fixed";
+  /** The control rules of the run; the node's side of them is nodeTrainingRules (control-mode.ts). */
+  readonly control: ControlMode;
   readonly seed: number;
   /** The encoding both sides use for this run's vectors. */
   readonly vectorEncoding: VectorEncodingName;

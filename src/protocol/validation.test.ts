@@ -520,6 +520,18 @@ const cases: Case[] = [
     "out-of-range",
     'Cannot accept round result from "n3": rho must be at least 0, got -1',
   ],
+  [
+    "a negative gradient noise",
+    () => reportWith({ gradNoise: -0.25 }),
+    "out-of-range",
+    'Cannot accept round result from "n3": gradNoise must be at least 0, got -0.25',
+  ],
+  [
+    "an infinite gradient noise",
+    () => reportWith({ gradNoise: Number.POSITIVE_INFINITY }),
+    "not-finite",
+    'Cannot accept round result from "n3": gradNoise must be a finite number, got Infinity',
+  ],
 
   // Stop.
   [

@@ -71,6 +71,7 @@ function messages(count: number, seed: number): (RoundStartMessage | RoundResult
           ...(rng.int(2) === 0 ? { beta: pick(DOUBLES) } : {}),
           ...(rng.int(2) === 0 ? { rho: pick(DOUBLES) } : {}),
           ...(rng.int(2) === 0 ? { lossAtBest: pick(DOUBLES) } : {}),
+          ...(rng.int(2) === 0 ? { gradNoise: pick(DOUBLES) } : {}),
         },
       });
     }

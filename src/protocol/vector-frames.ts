@@ -188,6 +188,7 @@ function bodyOf(message: VectorMessage, encoding: VectorEncodingName): Body {
       out.double(8, r.beta, true);
       out.double(9, r.rho, true);
       out.double(10, r.lossAtBest, true);
+      out.double(11, r.gradNoise, true);
     },
   };
 }

@@ -176,6 +176,7 @@ export class FrameFuzzer {
             nodeCount: 1,
           },
           tauMode: "fixed",
+          control: "fedtau",
           seed: 1,
           vectorEncoding: "float64",
         });

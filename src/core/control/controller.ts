@@ -108,8 +108,7 @@ export interface SearchRecord {
   readonly eta: number;
   readonly phi: number;
   readonly useMinLoss: boolean;
-  readonly wholeRounds: boolean;
-  /** Per budgeted resource: the R_m (total or remaining), c_m and b_m the search used. */
+  /** Per budgeted resource: the R_m, c_m and b_m the search used. */
   readonly resources: readonly (ResourceLimit & { readonly name: ResourceName })[];
   /** Candidates 1 .. lastCandidate. */
   readonly lastCandidate: Tau;
@@ -306,9 +305,10 @@ export class Controller {
         },
       });
       this.resume = tauChoice.resume;
-      const s = searched.record;
+      // The NaN fallback round (tau 1) and the round after it keep the paper's rule.
+      const planned = tauChoice.reason === "search" || tauChoice.reason === "fixed";
       budget =
-        rules.splitRemaining && tauChoice.reason === "search" && s !== null
+        rules.splitRemaining && planned
           ? this.planRemaining(tauChoice.tau)
           : this.ledger.plan(tauChoice.tau, config.useMinLoss);
       next = nextPlan(ran, budget, config);
@@ -369,16 +369,11 @@ export class Controller {
     if (beta === null || rho === null || delta === null) return null;
     const plan = this.ledger.planCosts();
     if (plan.length === 0) return null;
-    const remaining = this.rules.budgetBasis === "remaining";
-    const resources = plan.map((a) => ({
-      name: a.name,
-      budget: remaining ? a.budget - a.spent : a.budget,
-      c: a.c,
-      b: a.b,
-    }));
+    // R_m is the total budget, as in the paper: planning T(tau) from what remains made tau grow
+    // as the budget ran down and measured worse (docs/algorithm.md section 7).
+    const resources = plan.map((a) => ({ name: a.name, budget: a.budget, c: a.c, b: a.b }));
     const { eta, phi, useMinLoss, tauMax } = this.config;
     const lastCandidate = this.rules.growthLimit ? 10 * Math.max(1, Math.floor(tauPrev)) : tauMax;
-    const wholeRounds = this.rules.splitRemaining;
     const found: TauSearchResult = searchTau({
       beta,
       delta,
@@ -387,7 +382,6 @@ export class Controller {
       phi,
       resources,
       useMinLoss,
-      wholeRounds,
       tauPrev,
       tauMax,
       lastCandidate,
@@ -399,7 +393,6 @@ export class Controller {
       eta,
       phi,
       useMinLoss,
-      wholeRounds,
       resources,
       lastCandidate,
       argmin: found.argmin,

@@ -122,3 +122,22 @@ describe("smoothEstimates", () => {
     expect(s).toEqual({ beta: 5, rho: 6, delta: 7 });
   });
 });
+
+describe("aggregateEstimates, minibatch noise taken out of delta", () => {
+  const node = (g: number, gradNoise?: number) => ({
+    dataSize: 1,
+    gradAtGlobal: Float64Array.of(g, 0),
+    ...(gradNoise === undefined ? {} : { gradNoise }),
+  });
+
+  it("subtracts (1 - p_i)^2 n_i + sum_{j != i} p_j^2 n_j from |g_i - g|^2", () => {
+    // |g_i - g|^2 = 1 for both; noise 0.25 n_i + 0.25 n_j = 0.5: delta = sqrt(0.5).
+    expect(aggregateEstimates([node(1, 1), node(-1, 1)]).delta).toBeCloseTo(Math.SQRT1_2, 15);
+    expect(aggregateEstimates([node(1), node(-1)]).delta).toBe(1);
+  });
+
+  it("never goes below 0, and ignores noise that is not a finite number >= 0", () => {
+    expect(aggregateEstimates([node(1, 100), node(-1, 100)]).delta).toBe(0);
+    expect(aggregateEstimates([node(1, Number.NaN), node(-1, -3)]).delta).toBe(1);
+  });
+});

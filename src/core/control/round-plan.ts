@@ -41,6 +41,9 @@ export function nextPlan(ran: RoundPlan, budget: BudgetPlan, o: StoppingOptions)
   if (ran.lastRound) return null;
   const round = ran.round + 1;
   if (ran.kind === "last-full") return { round, tau: 1, kind: "evaluation", lastRound: true };
+  if (budget.evaluateNow === true) {
+    return o.useMinLoss ? { round, tau: 1, kind: "evaluation", lastRound: true } : null;
+  }
   const lastFull = budget.lastFull || (o.maxRounds !== null && round >= o.maxRounds);
   return planOf(round, budget.tau, lastFull, o);
 }

@@ -22,12 +22,6 @@ export interface BoundParameters {
   readonly resources: readonly ResourceLimit[];
   /** True: one aggregation is set aside for the final evaluation (min-loss rule, section 4). */
   readonly useMinLoss: boolean;
-  /**
-   * Count only whole rounds: T(tau) = tau floor(usable_m / (c_m tau + b_m)), the least over the
-   * resources, instead of the paper's fractional (usable_m tau) / (c_m tau + b_m). With a
-   * remaining budget of a few rounds this is what the run can really do (default false).
-   */
-  readonly wholeRounds?: boolean;
 }
 
 export interface TauSearchInput extends BoundParameters {
@@ -75,14 +69,13 @@ export function updatesAllowed(
   resources: readonly ResourceLimit[],
   useMinLoss: boolean,
   tau: Tau,
-  wholeRounds = false,
 ): number {
   let least = Number.POSITIVE_INFINITY;
   for (const { budget, c, b } of resources) {
     const perRound = c * tau + b;
     if (!(perRound > 0)) continue;
     const usable = useMinLoss ? budget - c - b : budget;
-    const t = wholeRounds ? Math.floor(usable / perRound) * tau : (usable * tau) / perRound;
+    const t = (usable * tau) / perRound;
     if (t < least) least = t;
   }
   return least;
@@ -93,11 +86,7 @@ export function updatesAllowed(
  * (T(tau) <= 0). May be Infinity when h(tau) overflows.
  */
 export function boundAt(p: BoundParameters, tau: Tau): number | null {
-  return boundWithUpdates(
-    p,
-    tau,
-    updatesAllowed(p.resources, p.useMinLoss, tau, p.wholeRounds === true),
-  );
+  return boundWithUpdates(p, tau, updatesAllowed(p.resources, p.useMinLoss, tau));
 }
 
 /**

@@ -41,6 +41,7 @@ export function sampleMessages(size = 784, seed = 7) {
       nodeCount: 5,
     },
     tauMode: "adaptive",
+    control: "fedtau",
     seed: 42,
     vectorEncoding: "float64",
   };
@@ -73,6 +74,7 @@ export function sampleMessages(size = 784, seed = 7) {
       beta: 1e-5,
       rho: 0,
       lossAtBest: 0.2229,
+      gradNoise: 0.0041,
     },
   };
   const stop: StopMessage = {

@@ -40,11 +40,8 @@ export function controlRules(mode: ControlMode): ControlRules {
         costEstimate: "robust",
         splitRemaining: true,
         skipLostRounds: true,
-        ...TUNE(),
       };
 }
-// biome-ignore lint: temporary tuning hook
-const TUNE = (): any => JSON.parse((globalThis as any).process?.env?.FEDTAU_RULES ?? "{}");
 
 /** What a node does differently under each mode (the trainer's side of the same choice). */
 export interface NodeTrainingRules {

@@ -67,7 +67,7 @@ describe("LocalTrainer, fedtau's gradient noise under SGD", () => {
   it("leaves the training minibatches, weights and losses as they are", () => {
     const a = make(false);
     const b = make(true);
-    let w = new Float64Array(dim);
+    let w: Float64Array = new Float64Array(dim);
     for (let r = 1; r <= 4; r++) {
       const ra = a.runRound(order(r, w, 3));
       const rb = b.runRound(order(r, w, 3));

@@ -64,10 +64,5 @@ export function nodeTrainingRules(mode: ControlMode, adaptive: boolean): NodeTra
   if (mode === "paper") {
     return { carryOver: adaptive, firstRoundEstimates: false, gradientNoise: false };
   }
-  return {
-    carryOver: true,
-    firstRoundEstimates: adaptive,
-    gradientNoise: adaptive,
-    ...TUNE().node,
-  };
+  return { carryOver: true, firstRoundEstimates: adaptive, gradientNoise: adaptive };
 }

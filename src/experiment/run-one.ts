@@ -1,5 +1,5 @@
 import { Rng } from "../core/data/rng.js";
-import type { CostSource } from "../core/federation/cost-source.js";
+import { type CostSource, performanceClock } from "../core/federation/cost-source.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
 import { runFederation } from "../core/federation/round-engine.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
@@ -40,12 +40,16 @@ export async function runOne(
 ): Promise<RunOutcome> {
   const { settings, model, data, testObjective } = ctx;
   const seed = settings.seed;
+  // One clock for the nodes and the engine: measured costs take each node's call out of the
+  // round's wall time, which needs both on the same time line.
+  const clock = performanceClock;
   const sim = createSimulation({
     model,
     nodeData: ctx.nodeData,
     eta: settings.eta,
     seed,
     streams: settings.minibatches,
+    clock,
     ...(settings.sgd !== undefined && {
       // As the authors: only adaptive runs keep a round's last minibatch for the next round's
       // first update (it serves beta_i); fixed-tau runs draw a fresh one for every update.
@@ -66,6 +70,7 @@ export async function runOne(
       {
         links: sim.links,
         costs: costSource(settings),
+        clock,
         evaluate: (w) => testObjective.evaluate(w),
         onRound: (event) => {
           const record = roundRecord(spec, event);

@@ -62,7 +62,9 @@ export function registerExperimentCommand(program: Command): Command {
         "With --cost simulated (the default), the costs of local updates (c) and",
         "aggregations (b) come from a seeded model of the authors' SVM measurements,",
         "so equal flags give identical files on every machine (the report's",
-        "timestamp aside); --cost measured times the real computation instead.",
+        "timestamp aside); --cost measured times the real computation instead, as",
+        "if the simulated nodes ran side by side (they run one after another, so a",
+        "run takes about --nodes times its budget on the clock).",
       ].join("\n"),
     )
     .addOption(

@@ -6,6 +6,7 @@ import type { RoundEvent } from "../core/federation/round-event.js";
 import type { Batch, Model, Objective } from "../core/models/model.js";
 import { createSimulation } from "../sim/create-simulation.js";
 import { simulatedCosts } from "../sim/simulated-costs.js";
+import { caseLabel } from "./case-setting.js";
 import type { ExperimentData } from "./experiment-data.js";
 import type { ExperimentSettings } from "./experiment-options.js";
 import type { RunSpec } from "./experiment-plan.js";
@@ -48,7 +49,8 @@ export async function runOne(
     nodeData: ctx.nodeData,
     eta: settings.eta,
     seed,
-    streams: settings.minibatches,
+    // Under full-batch descent the streams draw nothing; the setting is passed all the same.
+    streams: spec.minibatches ?? settings.minibatches,
     clock,
     ...(settings.sgd !== undefined && {
       // As the authors: only adaptive runs keep a round's last minibatch for the next round's
@@ -82,7 +84,7 @@ export async function runOne(
     if (result.status !== "completed") {
       const why = result.error?.message ?? result.status;
       throw new Error(
-        `Run ${spec.model} case ${spec.caseId} tau=${spec.tau} ${result.status}: ${why}`,
+        `Run ${spec.model} case ${caseLabel(spec.caseId, spec.minibatches)} tau=${spec.tau} ${result.status}: ${why}`,
       );
     }
     const w = result.finalWeights;
@@ -90,6 +92,7 @@ export async function runOne(
     const record: RunRecord = {
       model: spec.model,
       caseId: spec.caseId,
+      minibatches: spec.minibatches,
       tau: spec.tau,
       finalLoss: ctx.trainObjective.loss(w),
       testAccuracy: test.accuracy ?? null,
@@ -125,6 +128,7 @@ function roundRecord(spec: RunSpec, e: RoundEvent): RoundRecord {
   return {
     model: spec.model,
     caseId: spec.caseId,
+    minibatches: spec.minibatches,
     tauSetting: spec.tau,
     round: e.round,
     kind: e.kind,

@@ -82,6 +82,45 @@ describe("fedtau experiment", () => {
     const lines = err.join("").trim().split("\n");
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^\[1\/2\] svm case 1 \(uniform\) tau=adaptive: loss /);
-    expect(stdout.join("")).toMatch(/svm case 1: adaptive loss .*best fixed tau=3/);
+    expect(stdout.join("")).toMatch(/svm case 1 \(uniform\): adaptive loss .*best fixed tau=3/);
+  });
+
+  it("summarises case 3 with shared and with independent minibatches, one line each", async () => {
+    const out = await mkdtemp(join(tmpdir(), "fedtau-cli-"));
+    dirs.push(out);
+    const stdout: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+      err.push(String(s));
+      return true;
+    });
+    vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+      stdout.push(String(s));
+      return true;
+    });
+    const { cmd } = program();
+    await cmd.parseAsync(
+      [
+        "experiment",
+        "--nodes",
+        "2",
+        "--cases",
+        "3",
+        "--taus",
+        "adaptive,3",
+        "--budget",
+        "0.5",
+      ].concat(["--sgd", "20", "--out", out]),
+      { from: "user" },
+    );
+    vi.restoreAllMocks();
+    const lines = stdout.join("").trim().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^svm case 3 \(replicated, shared minibatches\): adaptive loss /);
+    expect(lines[1]).toMatch(/^svm case 3 \(replicated, independent minibatches\): adaptive loss /);
+    expect(lines[2]).toMatch(/^4 runs in /);
+    expect(err.join("")).toMatch(
+      /\[3\/4\] svm case 3 \(replicated, independent minibatches\) tau=adaptive: loss /,
+    );
   });
 });

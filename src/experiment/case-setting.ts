@@ -1,3 +1,5 @@
+import type { MinibatchStreams } from "../core/train/node-rng.js";
+
 /**
  * The data-distribution cases of an experiment (algorithm.md section 5): 1 uniform,
  * 2 non-uniform (by label), 3 replicated, 4 mixed.
@@ -12,6 +14,24 @@ export const CASE_NAMES: Readonly<Record<CaseId, string>> = {
   3: "replicated",
   4: "mixed",
 };
+
+/**
+ * The case whose every node holds all the data: under SGD its outcome hangs on the minibatch
+ * streams (shared ones keep the replicas identical), so the experiment plan runs it with both
+ * and its label names them.
+ */
+export const REPLICATED_CASE: CaseId = 3;
+
+/**
+ * How a case appears in the summaries, the progress and the report: "1 (uniform)"; the
+ * replicated case under SGD also names its streams, "3 (replicated, independent minibatches)",
+ * since an experiment may run it with both.
+ */
+export function caseLabel(caseId: CaseId, minibatches: MinibatchStreams | null): string {
+  const streams =
+    caseId === REPLICATED_CASE && minibatches !== null ? `, ${minibatches} minibatches` : "";
+  return `${caseId} (${CASE_NAMES[caseId]}${streams})`;
+}
 
 /** Parses "1,2,3,4" (also accepts the names, e.g. "uniform,mixed"). Throws a readable error. */
 export function parseCases(text: string): CaseId[] {

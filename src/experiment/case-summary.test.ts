@@ -17,6 +17,23 @@ describe("case summary", () => {
     expect(two.ratioToBest).toBe(1);
   });
 
+  it("summarises the replicated case once per kind of minibatch streams", () => {
+    const shared = sampleCase(3, { 1: 0.25, 10: 0.2 }, 0.21).map((r) => ({
+      ...r,
+      minibatches: "shared" as const,
+    }));
+    const independent = sampleCase(3, { 1: 0.3, 10: 0.35 }, 0.3).map((r) => ({
+      ...r,
+      minibatches: "independent" as const,
+    }));
+    const summaries = summariseCases([...shared, ...independent]);
+    expect(summaries.map((s) => [s.caseId, s.minibatches, s.bestFixed?.tau])).toEqual([
+      [3, "shared", 10],
+      [3, "independent", 1],
+    ]);
+    expect(summaries[1].ratioToBest).toBe(1);
+  });
+
   it("gives NaN ratios when a side is missing and skips non-finite losses", () => {
     const runs = sampleCase(3, { 2: Number.NaN, 5: 0.4 }, 0.4).filter((r) => r.tau !== "adaptive");
     const [s] = summariseCases(runs);

@@ -1,10 +1,15 @@
+import type { MinibatchStreams } from "../core/train/node-rng.js";
 import type { CaseId } from "./case-setting.js";
 import type { RunRecord } from "./run-record.js";
 
-/** How the adaptive run of one model on one case compares with the fixed-tau runs. */
+/**
+ * How the adaptive run of one model on one case (with one kind of minibatch streams) compares
+ * with the fixed-tau runs.
+ */
 export interface CaseSummary {
   readonly model: string;
   readonly caseId: CaseId;
+  readonly minibatches: MinibatchStreams | null;
   readonly adaptive: RunRecord | undefined;
   /** The fixed-tau run with the lowest final loss. */
   readonly bestFixed: RunRecord | undefined;
@@ -15,12 +20,12 @@ export interface CaseSummary {
   readonly ratioToTauOne: number;
 }
 
-/** One summary per (model, case), in the order the runs appear. */
+/** One summary per (model, case, minibatch streams), in the order the runs appear. */
 export function summariseCases(runs: readonly RunRecord[]): CaseSummary[] {
   // A Map iterates in insertion order: the groups come out in the order of their first run.
   const groups = new Map<string, RunRecord[]>();
   for (const r of runs) {
-    const key = `${r.model}\u0000${r.caseId}`;
+    const key = `${r.model}\u0000${r.caseId}\u0000${r.minibatches}`;
     let g = groups.get(key);
     if (!g) {
       g = [];
@@ -40,6 +45,7 @@ export function summariseCases(runs: readonly RunRecord[]): CaseSummary[] {
     return {
       model: g[0].model,
       caseId: g[0].caseId,
+      minibatches: g[0].minibatches,
       adaptive,
       bestFixed,
       tauOne,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderExperimentFiles } from "./experiment-files.js";
 import { resolveSettings } from "./experiment-options.js";
+import type { RunRecord } from "./run-record.js";
 import { sampleCase, sampleRounds } from "./test-support/sample-records.js";
 
 const settings = resolveSettings({ cases: [1, 4], taus: ["adaptive", 1, 10, 100], sgd: 100 });
@@ -17,12 +18,12 @@ describe("result files", () => {
     const results = files["results.csv"].trim().split("\n");
     expect(results).toHaveLength(1 + runs.length);
     expect(results[0]).toBe(
-      "model,case,case_name,tau_setting,final_loss,test_accuracy,test_loss,mean_tau,rounds,iterations,beta,delta,rho,spent,budget",
+      "model,case,case_name,minibatches,tau_setting,final_loss,test_accuracy,test_loss,mean_tau,rounds,iterations,beta,delta,rho,spent,budget",
     );
-    expect(results[1]).toMatch(/^svm,1,uniform,adaptive,0.201,/);
+    expect(results[1]).toMatch(/^svm,1,uniform,,adaptive,0.201,/);
     const roundLines = files["rounds.csv"].trim().split("\n");
     expect(roundLines).toHaveLength(1 + rounds.length);
-    expect(roundLines[1]).toMatch(/^svm,1,adaptive,1,full,1,1,0.5,/);
+    expect(roundLines[1]).toMatch(/^svm,1,,adaptive,1,full,1,1,0.5,/);
     expect(roundLines[1]).toContain(",NaN,");
   });
 
@@ -52,5 +53,30 @@ describe("result files", () => {
     expect(a).toContain("tau over time, adaptive run");
     expect(a).toContain("case 4 (mixed)");
     expect(a).toContain("SGD, minibatch 100");
+  });
+
+  it("reports the replicated case once per kind of minibatch streams, each with its own runs", () => {
+    const s = resolveSettings({ cases: [3], taus: ["adaptive", 1, 10], sgd: 100 });
+    const as = (minibatches: "shared" | "independent", r: RunRecord) => ({ ...r, minibatches });
+    const shared = sampleCase(3, { 1: 0.2111, 10: 0.2222 }, 0.2333).map((r) => as("shared", r));
+    const independent = sampleCase(3, { 1: 0.3111, 10: 0.3222 }, 0.3333).map((r) =>
+      as("independent", r),
+    );
+    const html = renderExperimentFiles(
+      { settings: s, runs: [...shared, ...independent], rounds: [] },
+      "2024-01-01T00:00:00.000Z",
+    )["report.html"];
+    expect(html).toContain(
+      "3 (replicated, shared minibatches), 3 (replicated, independent minibatches)",
+    );
+    const [, sharedPart, independentPart] = html.split("<h2>svm, case 3");
+    expect(sharedPart).toMatch(/^ \(replicated, shared minibatches\)<\/h2>/);
+    expect(sharedPart).toContain("every fixed tau follows one trajectory");
+    expect(sharedPart).toContain("0.2222");
+    expect(sharedPart).not.toContain("0.3222");
+    expect(independentPart).toMatch(/^ \(replicated, independent minibatches\)<\/h2>/);
+    expect(independentPart).not.toContain("one trajectory");
+    expect(independentPart).toContain("0.3222");
+    expect(independentPart).not.toContain("0.2222");
   });
 });

@@ -52,14 +52,41 @@ describe("experiment plan", () => {
       ["logistic", 1],
     ]);
     expect(groups[1].runs).toEqual([
-      { index: 2, model: "svm", caseId: 1, tau: "adaptive" },
-      { index: 3, model: "svm", caseId: 1, tau: 5 },
+      { index: 2, model: "svm", caseId: 1, minibatches: null, tau: "adaptive" },
+      { index: 3, model: "svm", caseId: 1, minibatches: null, tau: 5 },
     ]);
     expect(countRuns(groups)).toBe(8);
   });
 
   it("has 48 runs by default", () => {
     expect(countRuns(planExperiment(resolveSettings()))).toBe(48);
+  });
+
+  it("under SGD with shared streams, runs case 3 again with independent streams, beside it", () => {
+    const groups = planExperiment(
+      resolveSettings({ models: ["svm", "logistic"], cases: [3, 1], taus: [1, 5], sgd: 10 }),
+    );
+    expect(groups.map((g) => [g.model, g.caseId, g.minibatches])).toEqual([
+      ["svm", 3, "shared"],
+      ["svm", 3, "independent"],
+      ["svm", 1, "shared"],
+      ["logistic", 3, "shared"],
+      ["logistic", 3, "independent"],
+      ["logistic", 1, "shared"],
+    ]);
+    expect(groups[1].runs).toEqual([
+      { index: 2, model: "svm", caseId: 3, minibatches: "independent", tau: 1 },
+      { index: 3, model: "svm", caseId: 3, minibatches: "independent", tau: 5 },
+    ]);
+    expect(groups.flatMap((g) => g.runs.map((r) => r.index))).toEqual([...Array(12).keys()]);
+    expect(countRuns(planExperiment(resolveSettings({ sgd: 100 })))).toBe(60);
+  });
+
+  it("runs case 3 once with independent streams, or under full-batch descent", () => {
+    const once = (o: Parameters<typeof resolveSettings>[0]) =>
+      planExperiment(resolveSettings({ cases: [3], taus: [1], ...o })).map((g) => g.minibatches);
+    expect(once({ sgd: 10, minibatches: "independent" })).toEqual(["independent"]);
+    expect(once({})).toEqual([null]);
   });
 });
 

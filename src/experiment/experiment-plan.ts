@@ -1,4 +1,5 @@
-import type { CaseId } from "./case-setting.js";
+import type { MinibatchStreams } from "../core/train/node-rng.js";
+import { type CaseId, REPLICATED_CASE } from "./case-setting.js";
 import type { ExperimentSettings } from "./experiment-options.js";
 import type { TauSetting } from "./tau-setting.js";
 
@@ -8,24 +9,45 @@ export interface RunSpec {
   readonly index: number;
   readonly model: string;
   readonly caseId: CaseId;
+  /** The nodes' minibatch streams; null under full-batch descent (no minibatches drawn). */
+  readonly minibatches: MinibatchStreams | null;
   readonly tau: TauSetting;
 }
 
-/** A model on one case: the runs that share the same partitioned, kernel-bound node data. */
+/**
+ * A model on one case with one kind of minibatch streams: the runs that share the same
+ * partitioned, kernel-bound node data.
+ */
 export interface RunGroup {
   readonly model: string;
   readonly caseId: CaseId;
+  readonly minibatches: MinibatchStreams | null;
   readonly runs: readonly RunSpec[];
 }
 
-/** Every run, grouped by model then case; within a group, tau settings in the order given. */
+/**
+ * Every run, grouped by model then case; within a group, tau settings in the order given.
+ *
+ * Under SGD with shared streams, the replicated case comes twice: as asked, then with
+ * independent streams. With shared streams its nodes hold the same data and draw the same
+ * minibatches, so they stay identical replicas (delta = 0): every fixed tau follows one and the
+ * same trajectory, and comparing them compares one roll of minibatch noise. The independent
+ * runs, beside them, show the comparison case 3 is meant to make.
+ */
 export function planExperiment(settings: ExperimentSettings): RunGroup[] {
   const groups: RunGroup[] = [];
   let index = 0;
+  const group = (model: string, caseId: CaseId, minibatches: MinibatchStreams | null) => {
+    const runs = settings.taus.map((tau) => ({ index: index++, model, caseId, minibatches, tau }));
+    groups.push({ model, caseId, minibatches, runs });
+  };
+  const streams = settings.sgd === undefined ? null : settings.minibatches;
   for (const model of settings.models) {
     for (const caseId of settings.cases) {
-      const runs = settings.taus.map((tau) => ({ index: index++, model, caseId, tau }));
-      groups.push({ model, caseId, runs });
+      group(model, caseId, streams);
+      if (caseId === REPLICATED_CASE && streams === "shared") {
+        group(model, caseId, "independent");
+      }
     }
   }
   return groups;

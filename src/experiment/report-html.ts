@@ -1,6 +1,7 @@
-import { CASE_NAMES } from "./case-setting.js";
+import { caseLabel, REPLICATED_CASE } from "./case-setting.js";
 import { type CaseSummary, summariseCases } from "./case-summary.js";
 import type { ExperimentSettings } from "./experiment-options.js";
+import { planExperiment } from "./experiment-plan.js";
 import type { RoundRecord, RunRecord } from "./run-record.js";
 import { type ChartSeries, escapeXml, type Point, renderLineChart } from "./svg-chart.js";
 import { formatTauSetting } from "./tau-setting.js";
@@ -14,6 +15,13 @@ export interface ReportInput {
 }
 
 const FIXED_COLOR = "#1f77b4";
+
+/** Under the replicated case with shared streams: why its fixed-tau runs hardly differ. */
+const SHARED_REPLICAS_NOTE =
+  "With shared minibatch streams every node draws the same minibatches from the same data, so " +
+  "the nodes stay identical (delta = 0) and every fixed tau follows one trajectory: the " +
+  "differences between these runs are one roll of minibatch noise. The runs with independent " +
+  "minibatches show the comparison without it.";
 const ADAPTIVE_COLOR = "#d62728";
 
 /**
@@ -70,7 +78,7 @@ function settingsTable(s: ExperimentSettings): string {
     ["dataset", s.dataset],
     ["task", s.task],
     ["nodes", String(s.nodes)],
-    ["cases", s.cases.map((c) => `${c} (${CASE_NAMES[c]})`).join(", ")],
+    ["cases", plannedCases(s).join(", ")],
     ["tau settings", s.taus.map(formatTauSetting).join(", ")],
     ["budget", `${s.budget} s`],
     ["cost", s.cost],
@@ -92,13 +100,19 @@ function settingsTable(s: ExperimentSettings): string {
   return `<table class="settings">${body}</table>`;
 }
 
+/** The cases as the plan runs them (the replicated case may come with both kinds of streams). */
+function plannedCases(s: ExperimentSettings): string[] {
+  const labels = planExperiment(s).map((g) => caseLabel(g.caseId, g.minibatches));
+  return [...new Set(labels)];
+}
+
 function summaryTable(summaries: readonly CaseSummary[]): string {
   const head =
     "<tr><th class=l>model</th><th class=l>case</th><th>adaptive loss</th><th>best fixed tau</th><th>best fixed loss</th><th>adaptive / best</th><th>tau=1 loss</th><th>adaptive / tau=1</th><th>adaptive mean tau</th><th>adaptive accuracy</th></tr>";
   const body = summaries
     .map(
       (s) =>
-        `<tr><td class=l>${escapeXml(s.model)}</td><td class=l>${s.caseId} (${CASE_NAMES[s.caseId]})</td>` +
+        `<tr><td class=l>${escapeXml(s.model)}</td><td class=l>${caseLabel(s.caseId, s.minibatches)}</td>` +
         `<td>${num(s.adaptive?.finalLoss)}</td><td>${s.bestFixed ? formatTauSetting(s.bestFixed.tau) : ""}</td>` +
         `<td>${num(s.bestFixed?.finalLoss)}</td><td>${num(s.ratioToBest, 4)}</td>` +
         `<td>${num(s.tauOne?.finalLoss)}</td><td>${num(s.ratioToTauOne, 4)}</td>` +
@@ -113,7 +127,9 @@ function caseSection(
   runs: readonly RunRecord[],
   rounds: readonly RoundRecord[],
 ): string {
-  const mine = runs.filter((r) => r.model === s.model && r.caseId === s.caseId);
+  const ofCase = (r: RunRecord | RoundRecord) =>
+    r.model === s.model && r.caseId === s.caseId && r.minibatches === s.minibatches;
+  const mine = runs.filter(ofCase);
   const fixed = mine
     .filter((r) => r.tau !== "adaptive")
     .sort((a, b) => (a.tau as number) - (b.tau as number));
@@ -148,9 +164,7 @@ function caseSection(
     vsTau("test accuracy", (r) => r.testAccuracy ?? Number.NaN),
   ];
   if (adaptive) {
-    const adaptiveRounds = rounds.filter(
-      (r) => r.model === s.model && r.caseId === s.caseId && r.tauSetting === "adaptive",
-    );
+    const adaptiveRounds = rounds.filter((r) => ofCase(r) && r.tauSetting === "adaptive");
     const points: Point[] = [];
     let start = 0;
     for (const r of adaptiveRounds) {
@@ -167,8 +181,12 @@ function caseSection(
       }),
     );
   }
-  return `<h2>${escapeXml(s.model)}, case ${s.caseId} (${CASE_NAMES[s.caseId]})</h2>
-<div class="charts">${charts.join("\n")}</div>
+  const note =
+    s.caseId === REPLICATED_CASE && s.minibatches === "shared"
+      ? `<p class="muted">${SHARED_REPLICAS_NOTE}</p>\n`
+      : "";
+  return `<h2>${escapeXml(s.model)}, case ${escapeXml(caseLabel(s.caseId, s.minibatches))}</h2>
+${note}<div class="charts">${charts.join("\n")}</div>
 ${runTable(mine, s)}`;
 }
 

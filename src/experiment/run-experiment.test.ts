@@ -102,6 +102,56 @@ describe("runExperiment", () => {
   });
 });
 
+describe("runExperiment with the replicated case under SGD and shared streams", () => {
+  it("also runs it with independent streams and shows both in every file", async () => {
+    const dir = await freshDir();
+    const result = await runExperiment({
+      nodes: 3,
+      cases: [3],
+      taus: [1, 4],
+      budget: 0.5,
+      sgd: 50,
+      seed: 7,
+      out: dir,
+    });
+    expect(result.runs.map((r) => [r.caseId, r.minibatches, r.tau])).toEqual([
+      [3, "shared", 1],
+      [3, "shared", 4],
+      [3, "independent", 1],
+      [3, "independent", 4],
+    ]);
+    // Shared streams keep the replicas identical: no gradient divergence (up to rounding in the
+    // mean). Independent ones draw different minibatches.
+    for (const r of result.runs) {
+      if (r.minibatches === "shared") expect(r.delta).toBeLessThan(1e-12);
+      else expect(r.delta).toBeGreaterThan(0.1);
+    }
+    const independentRounds = result.rounds.filter((r) => r.minibatches === "independent");
+    expect(independentRounds.length).toBe(result.runs[2].rounds + result.runs[3].rounds);
+
+    const files = await readAll(dir);
+    const csv = files["results.csv"].trim().split("\n");
+    expect(csv.slice(1).map((l) => l.split(",").slice(1, 5).join(","))).toEqual([
+      "3,replicated,shared,1",
+      "3,replicated,shared,4",
+      "3,replicated,independent,1",
+      "3,replicated,independent,4",
+    ]);
+    const json = JSON.parse(files["results.json"]);
+    expect(json.runs.map((r: { minibatches: string }) => r.minibatches)).toEqual([
+      "shared",
+      "shared",
+      "independent",
+      "independent",
+    ]);
+    const html = files["report.html"];
+    expect(html).toContain("<h2>svm, case 3 (replicated, shared minibatches)</h2>");
+    expect(html).toContain("<h2>svm, case 3 (replicated, independent minibatches)</h2>");
+    expect(html).toContain("every fixed tau follows one trajectory");
+    expect(html.match(/<svg /g)).toHaveLength(2 + 2);
+  });
+});
+
 describe("runExperiment with a model that does not fit the task", () => {
   it("fails before any run", async () => {
     const seen: ExperimentProgress[] = [];

@@ -1,12 +1,13 @@
 import { nodeTrainingRules } from "../core/control/control-mode.js";
 import { Rng } from "../core/data/rng.js";
-import type { CostSource } from "../core/federation/cost-source.js";
+import { type CostSource, performanceClock } from "../core/federation/cost-source.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
 import { runFederation } from "../core/federation/round-engine.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import type { Batch, Model, Objective } from "../core/models/model.js";
 import { createSimulation } from "../sim/create-simulation.js";
 import { simulatedCosts } from "../sim/simulated-costs.js";
+import { caseLabel } from "./case-setting.js";
 import type { ExperimentData } from "./experiment-data.js";
 import type { ExperimentSettings } from "./experiment-options.js";
 import type { RunSpec } from "./experiment-plan.js";
@@ -43,12 +44,17 @@ export async function runOne(
   const seed = settings.seed;
   // Which minibatch is reused and which estimates a node sends depend on the control mode.
   const rules = nodeTrainingRules(settings.control, spec.tau === "adaptive");
+  // One clock for the nodes and the engine: measured costs take each node's call out of the
+  // round's wall time, which needs both on the same time line.
+  const clock = performanceClock;
   const sim = createSimulation({
     model,
     nodeData: ctx.nodeData,
     eta: settings.eta,
     seed,
-    streams: settings.minibatches,
+    // Under full-batch descent the streams draw nothing; the setting is passed all the same.
+    streams: spec.minibatches ?? settings.minibatches,
+    clock,
     firstRoundEstimates: rules.firstRoundEstimates,
     gradientNoise: rules.gradientNoise,
     ...(settings.sgd !== undefined && {
@@ -70,6 +76,7 @@ export async function runOne(
       {
         links: sim.links,
         costs: costSource(settings),
+        clock,
         evaluate: (w) => testObjective.evaluate(w),
         onRound: (event) => {
           const record = roundRecord(spec, event);
@@ -81,7 +88,7 @@ export async function runOne(
     if (result.status !== "completed") {
       const why = result.error?.message ?? result.status;
       throw new Error(
-        `Run ${spec.model} case ${spec.caseId} tau=${spec.tau} ${result.status}: ${why}`,
+        `Run ${spec.model} case ${caseLabel(spec.caseId, spec.minibatches)} tau=${spec.tau} ${result.status}: ${why}`,
       );
     }
     const w = result.finalWeights;
@@ -89,6 +96,7 @@ export async function runOne(
     const record: RunRecord = {
       model: spec.model,
       caseId: spec.caseId,
+      minibatches: spec.minibatches,
       tau: spec.tau,
       finalLoss: ctx.trainObjective.loss(w),
       testAccuracy: test.accuracy ?? null,
@@ -124,6 +132,7 @@ function roundRecord(spec: RunSpec, e: RoundEvent): RoundRecord {
   return {
     model: spec.model,
     caseId: spec.caseId,
+    minibatches: spec.minibatches,
     tauSetting: spec.tau,
     round: e.round,
     kind: e.kind,

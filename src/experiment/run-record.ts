@@ -1,3 +1,4 @@
+import type { MinibatchStreams } from "../core/train/node-rng.js";
 import type { CaseId } from "./case-setting.js";
 import type { TauSetting } from "./tau-setting.js";
 
@@ -5,6 +6,8 @@ import type { TauSetting } from "./tau-setting.js";
 export interface RunRecord {
   readonly model: string;
   readonly caseId: CaseId;
+  /** The nodes' minibatch streams; null under full-batch descent. */
+  readonly minibatches: MinibatchStreams | null;
   readonly tau: TauSetting;
   /** Loss on the full training data (every node's samples) at the returned weights. */
   readonly finalLoss: number;
@@ -31,6 +34,7 @@ export interface RunRecord {
 export interface RoundRecord {
   readonly model: string;
   readonly caseId: CaseId;
+  readonly minibatches: MinibatchStreams | null;
   readonly tauSetting: TauSetting;
   readonly round: number;
   /** "full", "last-full" (the budget's last full round) or "evaluation" (evaluation-only). */

@@ -47,6 +47,22 @@ describe("createSimulation", () => {
     sim.dispose();
   });
 
+  it("times each node's call on the simulation's clock, the one to give the engine", async () => {
+    // Every read moves this clock on by 1 s: a call timed on it takes at least 1 s, one timed on
+    // the real clock a few microseconds.
+    let t = 0;
+    const sim = createSimulation({
+      model: quadraticTestModel(dim),
+      nodeData: [idBatch(4, dim)],
+      eta: 0.1,
+      seed: 1,
+      clock: { now: () => t++ },
+    });
+    const outcome = await sim.links[0].runRound(order(1, new Float64Array(dim), 1));
+    sim.dispose();
+    expect(outcome.busySeconds).toBeGreaterThanOrEqual(1);
+  });
+
   it("gives every node its own seeded minibatch stream", async () => {
     const a = await roundWeights(42);
     expect(a[0]).not.toEqual(a[1]);

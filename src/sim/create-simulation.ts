@@ -14,7 +14,10 @@ export interface SimulationOptions {
   readonly seed: number;
   /** Independent streams per node (default) or one shared stream, as the authors' code. */
   readonly streams?: MinibatchStreams;
-  /** Times the local updates (default performance.now); a simulated cost source ignores it. */
+  /**
+   * Times the local updates and each node's call (default performance.now); give the round
+   * engine the same clock. A simulated cost source ignores both.
+   */
   readonly clock?: Clock;
   /** See LocalTrainerOptions (both default false: the paper's rules). */
   readonly firstRoundEstimates?: boolean;
@@ -55,7 +58,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
         throw new RangeError(`Cannot create simulated node ${id}: ${reason}`);
       }
       trainers.push(trainer);
-      links.push(new InProcessLink(id, trainer));
+      links.push(new InProcessLink(id, trainer, clock));
     });
   } catch (error) {
     for (const t of trainers) t.dispose();

@@ -28,11 +28,33 @@ describe("InProcessLink", () => {
     const link = new InProcessLink(
       "n1",
       new LocalTrainer({ model, data, eta: 0.1, rng: new Rng(1), clock: fixedClock }),
+      fixedClock,
     );
     const twin = new LocalTrainer({ model, data, eta: 0.1, rng: new Rng(1), clock: fixedClock });
     const outcome = await link.runRound(order);
     expect(link.id).toBe("n1");
-    expect(outcome).toEqual({ ok: true, report: twin.runRound(order) });
+    expect(outcome).toEqual({ ok: true, report: twin.runRound(order), busySeconds: 0 });
+  });
+
+  it("tells how long the call kept the process busy, on its clock, also when it fails", async () => {
+    let now = 10;
+    const clock = { now: () => now };
+    const slow = (seconds: number, fail: boolean) => ({
+      runRound: () => {
+        now += seconds;
+        if (fail) throw new Error("out of memory");
+        return twinReport();
+      },
+    });
+    const ok = await new InProcessLink("n1", slow(0.25, false), clock).runRound(order);
+    expect(ok.ok && ok.busySeconds).toBe(0.25);
+    const failed = await new InProcessLink("n2", slow(0.5, true), clock).runRound(order);
+    expect(failed).toEqual({
+      ok: false,
+      code: "node-error",
+      message: "Node n2 failed round 1: out of memory",
+      busySeconds: 0.5,
+    });
   });
 
   it("turns a trainer's error into a node-error outcome", async () => {
@@ -46,6 +68,7 @@ describe("InProcessLink", () => {
       code: "node-error",
       message:
         "Node n2 failed round 5: Cannot run round 5: the order carries 7 weights, the svm model has 3",
+      busySeconds: expect.any(Number),
     });
   });
 
@@ -59,6 +82,13 @@ describe("InProcessLink", () => {
       ok: false,
       code: "node-error",
       message: "Node n3 failed round 1: not an Error",
+      busySeconds: expect.any(Number),
     });
   });
 });
+
+function twinReport() {
+  return new LocalTrainer({ model, data, eta: 0.1, rng: new Rng(1), clock: fixedClock }).runRound(
+    order,
+  );
+}

@@ -23,6 +23,19 @@ export interface RoundCostInput {
   readonly wallSeconds: Seconds;
   /** Bytes the transport sent and received in this round, when it counts them. */
   readonly bytes?: number;
+  /**
+   * Set only when every node of the round ran in this process (the simulator's links): the
+   * seconds their calls kept the process busy, summed over the nodes and the largest one. Those
+   * nodes ran one after another, so wallSeconds holds the sum of their computation where a real
+   * system, whose nodes run side by side, would wait only for the slowest.
+   */
+  readonly inProcess?: InProcessTimes;
+}
+
+/** How long a round's in-process node calls kept this process busy (see RoundCostInput). */
+export interface InProcessTimes {
+  readonly totalSeconds: Seconds;
+  readonly slowestSeconds: Seconds;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { RoundOrder, RoundReport } from "../train/round-report.js";
-import type { NodeId } from "../units.js";
+import type { NodeId, Seconds } from "../units.js";
 
 /** Why a node left a round out. */
 export type FailureCode = "timeout" | "disconnected" | "invalid-report" | "node-error";
@@ -7,14 +7,24 @@ export type FailureCode = "timeout" | "disconnected" | "invalid-report" | "node-
 /**
  * A node's answer to a round order. `bytes`: what the transport sent and received for this node
  * in the round, when it counts them (the engine sums them into RoundCostInput.bytes).
+ * `busySeconds`: set only by a link whose node runs in this process (the simulator): how long
+ * its call kept this process busy. Such nodes run one after another, so the round's wall time
+ * holds all of their computation; the cost source needs each call's share to see the round as
+ * parallel nodes would run it (RoundCostInput.inProcess).
  */
 export type RoundOutcome =
-  | { readonly ok: true; readonly report: RoundReport; readonly bytes?: number }
+  | {
+      readonly ok: true;
+      readonly report: RoundReport;
+      readonly bytes?: number;
+      readonly busySeconds?: Seconds;
+    }
   | {
       readonly ok: false;
       readonly code: FailureCode;
       readonly message: string;
       readonly bytes?: number;
+      readonly busySeconds?: Seconds;
     };
 
 /** How a run ended, as the engine tells every link at the end. */

@@ -47,6 +47,32 @@ describe("measuredCosts", () => {
     });
   });
 
+  it("with in-process nodes, times the round as parallel nodes: engine's own time + slowest call", () => {
+    // Three calls that kept the process busy 0.3 + 0.8 + 0.6 s, one after another, and 0.05 s
+    // of the engine's own work: parallel nodes would have taken 0.05 + 0.8 s. The slowest local
+    // time is 0.75 s, so b = 0.85 - 0.75.
+    const c = costs.roundCost({
+      round: 3,
+      tau: 4,
+      reports: [report(0.25), report(0.75), report(0.5)],
+      wallSeconds: 1.75,
+      inProcess: { totalSeconds: 1.7, slowestSeconds: 0.8 },
+    });
+    expect(c.time.local).toBe(0.75);
+    expect(c.time.aggregation).toBeCloseTo(0.1, 12);
+  });
+
+  it("with in-process nodes and none reporting, b is the engine's time and the slowest call", () => {
+    const c = costs.roundCost({
+      round: 1,
+      tau: 1,
+      reports: [],
+      wallSeconds: 1,
+      inProcess: { totalSeconds: 0.9, slowestSeconds: 0.5 },
+    });
+    expect(c.time).toEqual({ local: 0, aggregation: 0.6 });
+  });
+
   it("charges the whole wall time to aggregation when no node reported", () => {
     const c = costs.roundCost({ round: 1, tau: 1, reports: [], wallSeconds: 2 });
     expect(c.time).toEqual({ local: 0, aggregation: 2 });

@@ -1,5 +1,6 @@
 import type { RoundOrder, RoundReport } from "../train/round-report.js";
 import type { NodeId } from "../units.js";
+import type { InProcessTimes } from "./cost-source.js";
 import type { NodeLink, RoundOutcome } from "./link.js";
 import { checkReport, type ReportExpectation } from "./report-validation.js";
 import type { NodeFailure } from "./round-event.js";
@@ -14,6 +15,8 @@ export interface RoundAnswers {
   readonly diverged: boolean;
   /** The bytes the links counted, or undefined when none counts them. */
   readonly bytes: number | undefined;
+  /** The in-process calls' busy times, when every answer has one (see RoundCostInput). */
+  readonly inProcess: InProcessTimes | undefined;
 }
 
 /**
@@ -63,7 +66,11 @@ export class RoundIntake {
   /** Takes answer i (from ids[i]); returns nothing, so that the caller keeps nothing of it. */
   take(i: number, a: RoundOutcome): void {
     if (this.outcomes[i] !== undefined) throw new Error(`Node "${this.ids[i]}" answered twice`);
-    const bytes = a.bytes === undefined ? {} : { bytes: a.bytes };
+    // What the link measured stays with the answer, whatever becomes of its report.
+    const measured = {
+      ...(a.bytes !== undefined && { bytes: a.bytes }),
+      ...(a.busySeconds !== undefined && { busySeconds: a.busySeconds }),
+    };
     if (!a.ok) {
       this.outcomes[i] = a;
       return;
@@ -71,7 +78,7 @@ export class RoundIntake {
     const check = checkReport(this.ids[i], a.report, this.expect);
     if (!check.ok) {
       this.diverged ||= check.nonFinite;
-      this.outcomes[i] = { ok: false, code: "invalid-report", message: check.message, ...bytes };
+      this.outcomes[i] = { ok: false, code: "invalid-report", message: check.message, ...measured };
       return;
     }
     this.sum?.add(a.report.weights, a.report.dataSize);
@@ -79,7 +86,7 @@ export class RoundIntake {
       this.outcomes[i] = a;
       return;
     }
-    this.outcomes[i] = { ok: true, report: { ...a.report, weights: SPENT_WEIGHTS }, ...bytes };
+    this.outcomes[i] = { ok: true, report: { ...a.report, weights: SPENT_WEIGHTS }, ...measured };
   }
 
   /** The round's answers, as sortAnswers gives them; every answer must have been taken. */
@@ -87,14 +94,28 @@ export class RoundIntake {
     const reported: { id: NodeId; report: RoundReport }[] = [];
     const failed: NodeFailure[] = [];
     let bytes: number | undefined;
+    let busyTotal = 0;
+    let busySlowest = 0;
+    let allBusy = true;
     this.ids.forEach((id, i) => {
       const a = this.outcomes[i];
       if (a === undefined) throw new Error(`Node "${id}" has not answered`);
       if (a.bytes !== undefined) bytes = (bytes ?? 0) + a.bytes;
+      if (a.busySeconds === undefined) allBusy = false;
+      else {
+        busyTotal += a.busySeconds;
+        busySlowest = Math.max(busySlowest, a.busySeconds);
+      }
       if (a.ok) reported.push({ id, report: a.report });
       else failed.push({ id, code: a.code, message: a.message });
     });
-    return { reported, failed, diverged: this.diverged, bytes };
+    // Only when every node ran in this process: a networked node's time passes while the others
+    // compute, so taking their calls out of the wall time would no longer leave just the
+    // aggregator's share. Then the wall time counts as measured, as in the networked system.
+    const inProcess = allBusy
+      ? { totalSeconds: busyTotal, slowestSeconds: busySlowest }
+      : undefined;
+    return { reported, failed, diverged: this.diverged, bytes, inProcess };
   }
 }
 

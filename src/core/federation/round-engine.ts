@@ -201,6 +201,7 @@ export class RoundEngine {
             reports,
             wallSeconds,
             bytes: sorted.bytes,
+            inProcess: sorted.inProcess,
           });
         } catch (e) {
           return await finish("failed", {

@@ -7,6 +7,7 @@ export function sampleRun(over: Partial<RunRecord> = {}): RunRecord {
   return {
     model: "svm",
     caseId: 1,
+    minibatches: null,
     tau: 1,
     finalLoss: 0.25,
     testAccuracy: 0.85,
@@ -49,6 +50,7 @@ export function sampleRounds(
     return {
       model: "svm",
       caseId,
+      minibatches: null,
       tauSetting,
       round: i + 1,
       kind: i === taus.length - 1 ? "evaluation" : "full",

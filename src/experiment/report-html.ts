@@ -1,3 +1,4 @@
+import { budgetTable, formatAmount, formatBudget } from "../core/federation/budget.js";
 import { CASE_NAMES } from "./case-setting.js";
 import { type CaseSummary, summariseCases } from "./case-summary.js";
 import type { ExperimentSettings } from "./experiment-options.js";
@@ -25,7 +26,8 @@ const ADAPTIVE_COLOR = "#d62728";
 export function renderReport(input: ReportInput): string {
   const { settings, runs, rounds } = input;
   const summaries = summariseCases(runs);
-  const sections = summaries.map((s) => caseSection(s, runs, rounds));
+  const resources = Object.keys(budgetTable(settings.budget));
+  const sections = summaries.map((s) => caseSection(s, runs, rounds, resources));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -72,7 +74,7 @@ function settingsTable(s: ExperimentSettings): string {
     ["nodes", String(s.nodes)],
     ["cases", s.cases.map((c) => `${c} (${CASE_NAMES[c]})`).join(", ")],
     ["tau settings", s.taus.map(formatTauSetting).join(", ")],
-    ["budget", `${s.budget} s`],
+    ["budget", formatBudget(s.budget)],
     ["cost", s.cost],
     ["local cost scale", String(s.localCostScale)],
     ["global cost scale", String(s.globalCostScale)],
@@ -112,6 +114,7 @@ function caseSection(
   s: CaseSummary,
   runs: readonly RunRecord[],
   rounds: readonly RoundRecord[],
+  resources: readonly string[],
 ): string {
   const mine = runs.filter((r) => r.model === s.model && r.caseId === s.caseId);
   const fixed = mine
@@ -155,7 +158,7 @@ function caseSection(
     let start = 0;
     for (const r of adaptiveRounds) {
       points.push([start, r.tauDone]);
-      start = r.spent;
+      start = r.timeSpent;
     }
     if (points.length > 0) points.push([start, points[points.length - 1][1]]);
     charts.push(
@@ -169,12 +172,25 @@ function caseSection(
   }
   return `<h2>${escapeXml(s.model)}, case ${s.caseId} (${CASE_NAMES[s.caseId]})</h2>
 <div class="charts">${charts.join("\n")}</div>
-${runTable(mine, s)}`;
+${runTable(mine, s, resources)}`;
 }
 
-function runTable(runs: readonly RunRecord[], s: CaseSummary): string {
+/** The runs of a case; per budgeted resource what each spent, and which ended it when several. */
+function runTable(
+  runs: readonly RunRecord[],
+  s: CaseSummary,
+  resources: readonly string[],
+): string {
+  const several = resources.length > 1;
   const head =
-    "<tr><th class=l>tau</th><th>final loss</th><th>test accuracy</th><th>mean tau</th><th>rounds</th><th>iterations</th><th>beta</th><th>delta</th><th>rho</th><th>spent (s)</th></tr>";
+    "<tr><th class=l>tau</th><th>final loss</th><th>test accuracy</th><th>mean tau</th><th>rounds</th><th>iterations</th><th>beta</th><th>delta</th><th>rho</th>" +
+    resources.map((name) => `<th>${escapeXml(name)} spent</th>`).join("") +
+    (several ? "<th class=l>ended by</th>" : "") +
+    "</tr>";
+  const spent = (r: RunRecord, name: string) => {
+    const v = r.spent[name];
+    return v === undefined || !Number.isFinite(v) ? "" : formatAmount(name, v);
+  };
   const body = runs
     .map((r) => {
       const cls = r === s.adaptive ? "adaptive" : r === s.bestFixed ? "best" : "";
@@ -182,7 +198,9 @@ function runTable(runs: readonly RunRecord[], s: CaseSummary): string {
         `<tr class="${cls}"><td class=l>${formatTauSetting(r.tau)}</td><td>${num(r.finalLoss)}</td>` +
         `<td>${num(r.testAccuracy ?? undefined, 4)}</td><td>${num(r.meanTau, 3)}</td><td>${r.rounds}</td>` +
         `<td>${r.iterations}</td><td>${num(r.beta, 4)}</td><td>${num(r.delta, 4)}</td><td>${num(r.rho, 4)}</td>` +
-        `<td>${num(r.spent, 3)}</td></tr>`
+        resources.map((name) => `<td>${spent(r, name)}</td>`).join("") +
+        (several ? `<td class=l>${escapeXml(r.binding ?? "")}</td>` : "") +
+        "</tr>"
       );
     })
     .join("");

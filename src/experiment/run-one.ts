@@ -1,4 +1,6 @@
 import { Rng } from "../core/data/rng.js";
+import { bindingResource } from "../core/federation/binding-resource.js";
+import { budgetTable } from "../core/federation/budget.js";
 import type { CostSource } from "../core/federation/cost-source.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
 import { runFederation } from "../core/federation/round-engine.js";
@@ -29,8 +31,8 @@ export interface RunOutcome {
 }
 
 /**
- * One run: the simulated nodes of the case, driven by the round engine under the time budget,
- * then the returned weights evaluated on the full training data and the test data. Every run of
+ * One run: the simulated nodes of the case, driven by the round engine under the budget (time,
+ * and bytes when given: the in-process links count what the frames would take), then the returned weights evaluated on the full training data and the test data. Every run of
  * an experiment draws the same minibatches and simulated costs for the same seed.
  */
 export async function runOne(
@@ -61,7 +63,7 @@ export async function runOne(
         eta: settings.eta,
         phi: settings.phi,
         tauMode: spec.tau,
-        budget: { time: settings.budget },
+        budget: budgetTable(settings.budget),
       },
       {
         links: sim.links,
@@ -95,8 +97,9 @@ export async function runOne(
       beta: result.estimates.beta ?? Number.NaN,
       delta: result.estimates.delta ?? Number.NaN,
       rho: result.estimates.rho ?? Number.NaN,
-      spent: result.spent.time ?? Number.NaN,
-      budget: settings.budget,
+      budget: { ...budgetTable(settings.budget) } as Record<string, number>,
+      spent: { ...result.spent },
+      binding: bindingResource(result.events),
     };
     return { record, rounds };
   } finally {
@@ -133,7 +136,8 @@ function roundRecord(spec: RunSpec, e: RoundEvent): RoundRecord {
     delta: e.delta ?? Number.NaN,
     c: time?.c ?? Number.NaN,
     b: time?.b ?? Number.NaN,
-    spent: e.spent.time ?? Number.NaN,
+    timeSpent: e.spent.time ?? Number.NaN,
+    bytesSpent: e.spent.bytes ?? Number.NaN,
     nodesReported: e.reported.length,
   };
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { budgetTable, formatAmount, formatBudget, timeBudgetOf, withTimeBudget } from "./budget.js";
+import {
+  budgetTable,
+  formatAmount,
+  formatBudget,
+  largestShare,
+  timeBudgetOf,
+  withTimeBudget,
+} from "./budget.js";
 
 describe("budget", () => {
   it("takes a number as a time budget in seconds", () => {
@@ -15,6 +22,12 @@ describe("budget", () => {
     expect(withTimeBudget(undefined, 20)).toBe(20);
     expect(withTimeBudget({ time: 15, bytes: 2e6 }, 20)).toEqual({ time: 20, bytes: 2e6 });
     expect(withTimeBudget({ bytes: 2e6 }, 20)).toEqual({ time: 20, bytes: 2e6 });
+  });
+
+  it("tells the largest share of any budget spent", () => {
+    expect(largestShare({ time: 3, bytes: 1.5e6 }, { time: 15, bytes: 2e6 })).toBe(0.75);
+    expect(largestShare({ time: 12, bytes: 1e6 }, { time: 15 })).toBe(0.8);
+    expect(largestShare({ time: 12 }, {})).toBe(0);
   });
 
   it("writes amounts with decimal byte units", () => {

@@ -30,6 +30,22 @@ export function withTimeBudget(budget: Budget | undefined, seconds: number): Bud
     : { ...budget, time: seconds };
 }
 
+/**
+ * The largest share of any budget spent (0 without budgets): how far a run is towards its end,
+ * from a round event's `spent` and `budget`.
+ */
+export function largestShare(
+  spent: Readonly<Record<string, number>>,
+  budget: Readonly<Record<string, number>>,
+): number {
+  let share = 0;
+  for (const [name, amount] of Object.entries(budget)) {
+    const used = spent[name];
+    if (used !== undefined && amount > 0) share = Math.max(share, used / amount);
+  }
+  return share;
+}
+
 const BYTE_STEPS: readonly [number, string][] = [
   [1e9, "GB"],
   [1e6, "MB"],

@@ -1,4 +1,4 @@
-import type { LineSpec } from "./round-chart.js";
+import type { LineSpec } from "./line-spec.js";
 import { type RunSeries, shareKey } from "./run-series.js";
 
 /**

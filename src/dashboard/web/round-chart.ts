@@ -1,17 +1,10 @@
 import uPlot from "uplot";
 import { el } from "./dom.js";
+import type { LineSpec } from "./line-spec.js";
 import type { PageRun } from "./page-store.js";
-import { alignRuns, type RunSeries, type SeriesKey } from "./run-series.js";
+import { alignRuns, type RunSeries } from "./run-series.js";
 
-/** One line of a chart. */
-export interface LineSpec {
-  readonly metric: SeriesKey;
-  readonly label: string;
-  /** "r, g, b". */
-  readonly rgb: string;
-  readonly dash?: number[];
-  readonly stepped?: boolean;
-}
+export type { LineSpec } from "./line-spec.js";
 
 /** One chart: what it plots and how its values read. */
 export interface ChartSpec {

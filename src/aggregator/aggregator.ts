@@ -586,7 +586,7 @@ export class Aggregator {
       runId,
       run: k,
       setup,
-      budgetSeconds: budgetOf(setup),
+      budgetSeconds: budgetOf(setup)?.time,
       nodes: participants,
       sample: sample?.items ?? [],
       at: startedAt.getTime(),

@@ -2,6 +2,7 @@ import { type ControlMode, DEFAULT_CONTROL } from "../core/control/control-mode.
 import type { DataAssignment } from "../core/data/assignment.js";
 import type { DistributionCase } from "../core/data/partition.js";
 import type { TaskKind } from "../core/data/task.js";
+import { type Budget, type BudgetTable, budgetTable } from "../core/federation/budget.js";
 import type { RunConfig } from "../core/federation/run-config.js";
 import type { ModelSpec } from "../core/models/create-model.js";
 import type { RunId, SetupMessage } from "../protocol/index.js";
@@ -28,17 +29,29 @@ export interface LearningSetup {
   readonly eta: number;
   readonly phi: number;
   readonly seed: number;
-  /** Time budget in (measured) seconds; undefined: the default, or none with --rounds and fixed tau. */
-  readonly budget?: number;
+  /**
+   * The budget: a number is a time budget in (measured) seconds, a table one amount per resource
+   * ("time" seconds, "bytes" sent and received); undefined: the default time budget, or none with
+   * --rounds and fixed tau.
+   */
+  readonly budget?: Budget;
   /** Full rounds at most (for exact comparisons); the evaluation-only round comes on top. */
   readonly rounds?: number;
 }
 
-/** The time budget a setup runs under: none only for fixed tau with a round limit. */
-export function budgetOf(setup: LearningSetup): number | undefined {
-  if (setup.budget !== undefined) return setup.budget;
-  if (setup.tau !== "adaptive" && setup.rounds !== undefined) return undefined;
-  return DEFAULT_BUDGET_SECONDS;
+/**
+ * The budget a setup runs under, per resource. Time takes the default when not given, except
+ * for fixed tau with a round limit (the only runs that need none); a setup switched to adaptive
+ * tau (the dashboard) thus keeps a byte budget and gets the default time budget. Undefined: no
+ * budget at all.
+ */
+export function budgetOf(setup: LearningSetup): BudgetTable | undefined {
+  const given = setup.budget === undefined ? {} : budgetTable(setup.budget);
+  if (given.time !== undefined) return given;
+  if (setup.tau !== "adaptive" && setup.rounds !== undefined) {
+    return Object.keys(given).length > 0 ? given : undefined;
+  }
+  return { ...given, time: DEFAULT_BUDGET_SECONDS };
 }
 
 /** The round engine's config of a run of this setup. */
@@ -55,7 +68,7 @@ export function runConfigOf(
     phi: setup.phi,
     tauMode: setup.tau,
     control: setup.control ?? DEFAULT_CONTROL,
-    ...(budget === undefined ? {} : { budget: { time: budget } }),
+    ...(budget === undefined ? {} : { budget }),
     ...(setup.rounds === undefined ? {} : { maxRounds: setup.rounds }),
   };
 }

@@ -1,3 +1,5 @@
+import { bindingResource } from "../core/federation/binding-resource.js";
+import type { BudgetTable } from "../core/federation/budget.js";
 import type { RunResult } from "../core/federation/run-result.js";
 import type { Evaluation } from "../core/models/model.js";
 import type { NodeId } from "../core/units.js";
@@ -45,10 +47,18 @@ export interface RunSummary {
   readonly iterations: number;
   /** sum tau^2 / sum tau, as the authors report it. */
   readonly meanTau: number;
-  /** Time budget in seconds (null: none, with --rounds and fixed tau). */
-  readonly budget: number | null;
-  /** Spent per resource: time (measured seconds) and bytes. */
+  /**
+   * Budget per budgeted resource: "time" (measured seconds), "bytes" (sent and received by the
+   * aggregator); null: none, with --rounds and fixed tau.
+   */
+  readonly budget: Readonly<Record<string, number>> | null;
+  /** Spent per resource: time (measured seconds) and bytes, budgeted or not. */
   readonly spent: Readonly<Record<string, number>>;
+  /**
+   * What ended the run: the resource whose budget bound ("time", "bytes") or "rounds" (the
+   * --rounds limit); null for a run that did not complete.
+   */
+  readonly binding: string | null;
   readonly estimates: {
     readonly beta: number | null;
     readonly rho: number | null;
@@ -101,8 +111,9 @@ export function runSummary(input: SummaryInput): RunSummary {
     rounds: result.rounds,
     iterations: result.iterations,
     meanTau: result.meanTau,
-    budget: budgetOf(setup) ?? null,
+    budget: budgetRecord(budgetOf(setup)),
     spent: { ...result.spent },
+    binding: result.status === "completed" ? bindingResource(result.events, setup.rounds) : null,
     estimates: {
       beta: finite(result.estimates.beta),
       rho: finite(result.estimates.rho),
@@ -118,4 +129,12 @@ export function runSummary(input: SummaryInput): RunSummary {
     startedAt: input.startedAt.toISOString(),
     wallSeconds: input.wallSeconds,
   };
+}
+
+/** The budget as summary.json writes it: the amounts given, or null without any. */
+function budgetRecord(table: BudgetTable | undefined): Record<string, number> | null {
+  if (table === undefined) return null;
+  const out: Record<string, number> = {};
+  for (const [name, amount] of Object.entries(table)) if (amount !== undefined) out[name] = amount;
+  return out;
 }

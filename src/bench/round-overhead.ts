@@ -2,8 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Aggregator } from "../aggregator/aggregator.js";
 import { loadDataset } from "../datasets/load-dataset.js";
-import { encodeFrame } from "../protocol/index.js";
-import { wsFrameBytes } from "../transport/index.js";
+import { roundResultWireBytes, roundStartWireBytes } from "../transport/index.js";
 import { tcpPingMs } from "./tcp-ping.js";
 import { median } from "./time-runs.js";
 
@@ -133,36 +132,22 @@ export async function runRoundOverheadBench(
 /** Wire sizes of a RoundStart (server frame) and a RoundResult (masked client frame). */
 function frameSizes(size: number): { start: number; result: number } {
   const v = new Float64Array(size).fill(0.5);
-  const start = encodeFrame(
-    {
-      type: "round-start",
-      runId: "r0000000000-1",
-      order: { round: 100, weights: v, tau: 1, lastRound: false, prevGlobalWasBest: false },
-      deadlineMs: 2000,
-    },
-    { seq: 300 },
-  );
-  const result = encodeFrame(
-    {
-      type: "round-result",
-      runId: "r0000000000-1",
-      report: {
-        round: 100,
-        weights: v,
-        tauDone: 1,
-        localSeconds: 0.0003,
-        dataSize: 1600,
-        lossAtGlobal: 0.3,
-        gradAtGlobal: v,
-        // No beta or rho: a node of a fixed-tau run does not compute them.
-        lossAtBest: 0.3,
-      },
-    },
-    { seq: 300 },
-  );
+  const runId = "r0000000000-1";
+  const order = { round: 100, weights: v, tau: 1, lastRound: false, prevGlobalWasBest: false };
+  const report = {
+    round: 100,
+    weights: v,
+    tauDone: 1,
+    localSeconds: 0.0003,
+    dataSize: 1600,
+    lossAtGlobal: 0.3,
+    gradAtGlobal: v,
+    // No beta or rho: a node of a fixed-tau run does not compute them.
+    lossAtBest: 0.3,
+  };
   return {
-    start: wsFrameBytes(start.byteLength, false),
-    result: wsFrameBytes(result.byteLength, true),
+    start: roundStartWireBytes(runId, order, 2000, 300),
+    result: roundResultWireBytes(runId, report, 300),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type LogFormat,
   noteLogEntry,
 } from "../protocol/index.js";
+import { budgetProblem } from "./budget-spec.js";
 import {
   argParser,
   controlOption,
@@ -63,13 +64,14 @@ export function registerAggregatorCommand(program: Command): Command {
         "Listens for `fedtau node` processes, waits for --nodes of them, sends each its",
         "learning setup and its part of the data (an assignment: which rows of the named",
         "data set are its own; no sample is ever sent), then runs --runs runs of adaptive",
-        "(or fixed) tau federated learning under a measured time --budget (or --rounds).",
+        "(or fixed) tau federated learning under a measured --budget (or --rounds).",
         "Every round the global model is evaluated on the test set. Per run it writes",
         "into --out DIR (DIR/run-<k>/ when there are several runs):",
         "  rounds.jsonl   one JSON round event per round (loss, accuracy, tau, estimates,",
         "                 costs c and b, budget spent, nodes reported and left out)",
         "  summary.json   final loss, test accuracy, rounds, iterations, mean tau, budget",
-        "                 spent, nodes",
+        "                 and spent per resource, which one ended the run (binding:",
+        "                 time, bytes or rounds), nodes",
         "  weights.json   the weights the run returns",
         "then sends Stop (with the final model) to the nodes, closes, and exits 0.",
         "",
@@ -77,6 +79,10 @@ export function registerAggregatorCommand(program: Command): Command {
         "slowest node's local time, bytes from the frames sent and received. A node that",
         "misses the round's deadline, disconnects or sends NaN weights is left out of",
         "that round and may rejoin (register again under its name) for the next one.",
+        "--budget 30 is a time budget of 30 measured seconds per run; --budget",
+        "time=30,bytes=3MB adds a byte budget (every frame the aggregator sends and",
+        "receives in a round, WebSocket headers included): the run stops at whichever",
+        "binds, and adaptive tau is searched under both.",
         "Terminal output: one line per message sent or received (--log json for JSON",
         "lines, --quiet for none); the first line gives the address.",
         "",
@@ -127,7 +133,7 @@ export function registerAggregatorCommand(program: Command): Command {
     )
     .addOption(controlOption());
   for (const o of learningOptions(
-    `time budget of each run, in measured seconds (default ${DEFAULT_BUDGET_SECONDS}; none with --rounds and a fixed tau)`,
+    `budget of each run, measured (default ${DEFAULT_BUDGET_SECONDS} s of time; none with --rounds and a fixed tau)`,
   )) {
     command.addOption(o);
   }
@@ -204,6 +210,7 @@ export function registerAggregatorCommand(program: Command): Command {
         "",
         "Examples:",
         "  fedtau aggregator --nodes 5 --budget 15 --out results/net",
+        "  fedtau aggregator --nodes 5 --budget time=30,bytes=3MB --out results/bytes",
         "  fedtau aggregator --port 0 --case 1,2,3,4 --tau adaptive,5 --budget 5 --quiet",
         "  fedtau aggregator --tau 5 --sgd 100 --rounds 50 --delay 100 --delay n3=500",
         "  FEDTAU_TOKEN=s3cret fedtau aggregator --host 0.0.0.0 --runs 0",
@@ -224,6 +231,13 @@ export function registerAggregatorCommand(program: Command): Command {
 export function aggregatorOptionsOf(flags: AggregatorFlags): AggregatorOptions {
   const variants: RunVariant[] = [];
   for (const c of flags.case) for (const t of flags.tau) variants.push({ case: c, tau: t });
+  if (flags.budget !== undefined) {
+    const problem = budgetProblem(flags.budget, {
+      adaptive: flags.tau.includes("adaptive"),
+      rounds: flags.rounds !== undefined,
+    });
+    if (problem !== null) throw new Error(problem);
+  }
   if (flags.minNodes !== undefined && flags.minNodes > flags.nodes) {
     throw new Error(`--min-nodes (${flags.minNodes}) cannot be more than --nodes (${flags.nodes})`);
   }

@@ -2,13 +2,15 @@ import { randomBytes } from "node:crypto";
 import { networkInterfaces } from "node:os";
 import { type Command, Option } from "commander";
 import type { AggregatorOptions } from "../aggregator/aggregator.js";
+import { type Budget, formatBudget } from "../core/federation/budget.js";
 import { parseModelName } from "../core/models/create-model.js";
 import { startAggregatorWithDashboard } from "../dashboard/aggregator-dashboard.js";
 import { DEFAULT_SETTINGS } from "../experiment/experiment-options.js";
 import { createMessageLog } from "../protocol/index.js";
 import { DEFAULT_AGGREGATOR_PORT, dashboardLine } from "./aggregator-command.js";
+import { budgetProblem } from "./budget-spec.js";
 import { DemoNodes } from "./demo-nodes.js";
-import { integerArg, positiveArg } from "./learning-options.js";
+import { budgetOption, integerArg } from "./learning-options.js";
 
 /**
  * The demo's defaults. The budget is measured time, which counts the nodes' compute and every
@@ -20,7 +22,7 @@ export const DEMO_DEFAULTS = { nodes: 5, budget: 60, delayMs: 30 } as const;
 interface DemoFlags {
   port: number;
   nodes: number;
-  budget: number;
+  budget: Budget;
   delay: number;
   openToLan?: boolean;
   adminToken?: string;
@@ -44,7 +46,9 @@ export function registerDemoCommand(program: Command): Command {
         "protocol log (--quiet: none).",
         "",
         "The budget is measured time: the nodes' local updates plus every exchange",
-        "(the added delay included), so a 60 s budget lasts about a minute. --delay",
+        "(the added delay included), so a 60 s budget lasts about a minute;",
+        "--budget time=60,bytes=5MB adds a byte budget (the page charts each budget's",
+        "share spent, and its budget control changes the time). --delay",
         `sets the added delay at start (default ${DEMO_DEFAULTS.delayMs} ms, about fifteen rounds`,
         "a second).",
         "",
@@ -66,11 +70,7 @@ export function registerDemoCommand(program: Command): Command {
         .default(DEMO_DEFAULTS.nodes)
         .argParser(integerArg("--nodes", 1, 32)),
     )
-    .addOption(
-      new Option("--budget <seconds>", "time budget of each run, measured seconds")
-        .default(DEMO_DEFAULTS.budget)
-        .argParser(positiveArg("--budget")),
-    )
+    .addOption(budgetOption("budget of each run, measured", DEMO_DEFAULTS.budget))
     .addOption(
       new Option("--delay <ms>", "added communication delay on every node at start")
         .default(DEMO_DEFAULTS.delayMs)
@@ -94,10 +94,13 @@ export function registerDemoCommand(program: Command): Command {
         "Examples:",
         "  npm start                       # = fedtau demo",
         "  fedtau demo --port 8080 --budget 30",
+        "  fedtau demo --budget time=60,bytes=5MB",
         "  fedtau demo --open-to-lan       # then on a Pi: fedtau node --aggregator ws://ADDRESS:7420",
       ].join("\n"),
     )
     .action(async (flags: DemoFlags) => {
+      const problem = budgetProblem(flags.budget, { adaptive: true });
+      if (problem !== null) throw new Error(problem);
       process.exitCode = await demoAction(flags);
     });
 }
@@ -138,7 +141,7 @@ async function demoAction(flags: DemoFlags): Promise<number> {
   const nodes = new DemoNodes({ aggregator: local, count: flags.nodes, say: line });
 
   line(
-    `fedtau demo: smooth SVM even/odd on the embedded MNIST, ${flags.nodes} node processes, adaptive tau, ${flags.budget} s budget per run (then the next run starts), ${flags.delay} ms added delay`,
+    `fedtau demo: smooth SVM even/odd on the embedded MNIST, ${flags.nodes} node processes, adaptive tau, ${formatBudget(flags.budget)} budget per run (then the next run starts), ${flags.delay} ms added delay`,
   );
   line(dashboardLine(served.dashboardUrl, served.dashboard.access));
   if (lan) {

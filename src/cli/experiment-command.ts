@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { parseDatasetSpec } from "../core/data/dataset-spec.js";
+import type { Budget } from "../core/federation/budget.js";
 import { parseModelName } from "../core/models/create-model.js";
 import { caseLabel, parseCases } from "../experiment/case-setting.js";
 import { summariseCases } from "../experiment/case-summary.js";
@@ -7,8 +8,10 @@ import { DEFAULT_SETTINGS, type ExperimentOptions } from "../experiment/experime
 import { createProgressDisplay } from "../experiment/progress-display.js";
 import { runExperiment } from "../experiment/run-experiment.js";
 import { formatTauSetting, parseTauSettings } from "../experiment/tau-setting.js";
+import { budgetProblem } from "./budget-spec.js";
 import {
   argParser,
+  budgetOption,
   controlOption,
   etaOption,
   integerArg,
@@ -28,7 +31,7 @@ interface ExperimentFlags {
   cases: ExperimentOptions["cases"];
   taus: ExperimentOptions["taus"];
   control: "fedtau" | "paper";
-  budget: number;
+  budget: Budget;
   cost: "simulated" | "measured";
   localCostScale: number;
   globalCostScale: number;
@@ -49,12 +52,13 @@ export function registerExperimentCommand(program: Command): Command {
     .description(
       [
         "Runs --model on --nodes simulated nodes once per data distribution case and",
-        "tau setting, every run under the same time budget and seed, and writes into",
+        "tau setting, every run under the same budget and seed, and writes into",
         "--out DIR:",
         "  results.csv, results.json  one row per run: final loss on the full training",
         "                             data, test accuracy, mean tau (sum tau^2 / sum",
         "                             tau), rounds, local iterations, final beta,",
-        "                             delta, rho, budget spent",
+        "                             delta, rho, budget and spent per resource,",
+        "                             which resource ended the run",
         "  rounds.csv                 every round of every run",
         "  report.html                an offline page: per case, loss and accuracy",
         "                             against fixed tau with adaptive tau marked, and",
@@ -70,6 +74,11 @@ export function registerExperimentCommand(program: Command): Command {
         "timestamp aside); --cost measured times the real computation instead, as",
         "if the simulated nodes ran side by side (they run one after another, so a",
         "run takes about --nodes times its budget on the clock).",
+        "",
+        "--budget 15 is a time budget of 15 (simulated) seconds per run;",
+        "--budget time=15,bytes=2MB adds a byte budget: the bytes the runs' RoundStart",
+        "and RoundResult frames would take on a networked node's WebSocket. Every run",
+        "stops at whichever binds, and adaptive tau is searched under both.",
       ].join("\n"),
     )
     .addOption(
@@ -110,11 +119,7 @@ export function registerExperimentCommand(program: Command): Command {
         .argParser(argParser(parseTauSettings)),
     )
     .addOption(controlOption())
-    .addOption(
-      new Option("--budget <seconds>", "time budget of every run, in seconds")
-        .default(DEFAULT_SETTINGS.budget)
-        .argParser(positiveArg("--budget")),
-    )
+    .addOption(budgetOption("budget of every run (simulated seconds)", DEFAULT_SETTINGS.budget))
     .addOption(
       new Option("--cost <source>", "where the costs c and b come from")
         .choices(["simulated", "measured"])
@@ -162,6 +167,7 @@ export function registerExperimentCommand(program: Command): Command {
         "  fedtau experiment --sgd 100 --out results/svm",
         "  fedtau experiment --sgd 100 --global-cost-scale 10 --cases 2,4 --out results/slow-net",
         "  fedtau experiment --cases 1 --taus adaptive,1,10 --budget 5 --out /tmp/quick",
+        "  fedtau experiment --sgd 100 --cases 1 --taus adaptive,10 --budget time=15,bytes=2MB",
       ].join("\n"),
     )
     .action(async (flags: ExperimentFlags) => {
@@ -170,6 +176,10 @@ export function registerExperimentCommand(program: Command): Command {
 }
 
 async function experimentAction(flags: ExperimentFlags): Promise<void> {
+  const problem = budgetProblem(flags.budget, {
+    adaptive: (flags.taus ?? DEFAULT_SETTINGS.taus).includes("adaptive"),
+  });
+  if (problem !== null) throw new Error(problem);
   const display = flags.quiet ? undefined : createProgressDisplay(process.stderr);
   let result: Awaited<ReturnType<typeof runExperiment>>;
   try {

@@ -2,8 +2,10 @@ import { InvalidArgumentError, Option } from "commander";
 import { CONTROL_MODES, DEFAULT_CONTROL } from "../core/control/control-mode.js";
 import { parseDatasetSpec } from "../core/data/dataset-spec.js";
 import { TASK_KINDS, type TaskKind } from "../core/data/task.js";
+import { type Budget, formatBudget } from "../core/federation/budget.js";
 import { type ModelSpec, parseModelName } from "../core/models/create-model.js";
 import { DEFAULT_SETTINGS } from "../experiment/experiment-options.js";
+import { parseBudget } from "./budget-spec.js";
 
 /**
  * The learning flags `fedtau experiment` and the networked commands share (`--model --dataset
@@ -56,8 +58,8 @@ export interface LearningFlags {
   eta: number;
   phi: number;
   seed: number;
-  /** Undefined when not given: each command applies its own rule (see budgetNote). */
-  budget?: number;
+  /** Undefined when not given: each command applies its own rule. */
+  budget?: Budget;
 }
 
 /** `--model NAME`: one model. */
@@ -125,9 +127,19 @@ export function seedOption(): Option {
     .argParser(integerArg("--seed", 0, 0xffffffff));
 }
 
-/** `--budget SECONDS`, without a commander default so that a command can tell it was not given. */
-export function budgetOption(description: string): Option {
-  return new Option("--budget <seconds>", description).argParser(positiveArg("--budget"));
+/** What every command's `--budget` help says after its own words. */
+export const BUDGET_FORMS =
+  "SECONDS (90s, 2m) or a budget per resource, time=SECONDS,bytes=AMOUNT (B, kB, MB, GB decimal; KiB, MiB, GiB binary): the run stops at whichever binds";
+
+/**
+ * `--budget SECONDS` or `--budget time=15,bytes=20MB` (parseBudget); without a `fallback`, no
+ * commander default, so that a command can tell it was not given.
+ */
+export function budgetOption(description: string, fallback?: Budget): Option {
+  const option = new Option("--budget <spec>", `${description}: ${BUDGET_FORMS}`).argParser(
+    argParser(parseBudget),
+  );
+  return fallback === undefined ? option : option.default(fallback, formatBudget(fallback));
 }
 
 /** The shared learning flags, in the order --help lists them. */

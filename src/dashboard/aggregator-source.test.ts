@@ -223,6 +223,21 @@ describe("AggregatorSource", () => {
     );
   });
 
+  it("changes the time budget only, keeping a byte budget, and shows the time budget", async () => {
+    const withBytes = svmSetup({ budget: { time: 30, bytes: 3e6 } });
+    const source = new AggregatorSource({ setup: withBytes });
+    expect(source.snapshot().settings.budgetSeconds).toBe(30);
+    const aggregator = new StandIn();
+    aggregator.learningSetup = withBytes;
+    source.attach(aggregator);
+    expect(await source.control({ type: "set-budget", seconds: 20 })).toEqual({ ok: true });
+    expect(aggregator.calls).toEqual(['setup {"budget":{"time":20,"bytes":3000000}}']);
+    expect(source.snapshot().settings.budgetSeconds).toBe(20);
+    expect(source.snapshot().log.map((e) => (e.kind === "note" ? e.text : ""))).toContain(
+      "dashboard: budget time 20 s, bytes 3 MB, from the next run on",
+    );
+  });
+
   it("refuses a delay for an unknown node, and pauses and resumes", async () => {
     const { source, aggregator } = started();
     expect(await source.control({ type: "set-delay", ms: 5, node: "n9" })).toEqual({

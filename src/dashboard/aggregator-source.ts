@@ -2,6 +2,7 @@ import type { Aggregator } from "../aggregator/aggregator.js";
 import type { AggregatorEvent, NodeStatus } from "../aggregator/aggregator-events.js";
 import { budgetOf, type LearningSetup } from "../aggregator/learning-setup.js";
 import type { SampleItem } from "../aggregator/test-sample.js";
+import { formatBudget, withTimeBudget } from "../core/federation/budget.js";
 import { type LogEntry, noteLogEntry } from "../protocol/message-log.js";
 import type { ControlCommand } from "./control-command.js";
 import { DIGIT_BYTES } from "./dashboard-limits.js";
@@ -55,7 +56,7 @@ export class AggregatorSource implements DashboardSource {
     this.terminal = options.log;
     this.book = new SourceBook({
       case: setup.case,
-      budgetSeconds: budgetOf(setup) ?? 0,
+      budgetSeconds: budgetOf(setup)?.time ?? 0,
       tauMode: setup.tau,
       delayMs: options.delayMs ?? 0,
       running: true,
@@ -156,11 +157,14 @@ export class AggregatorSource implements DashboardSource {
         aggregator.restartRun();
         return { ok: true };
       }
-      case "set-budget":
-        this.note(`budget ${command.seconds} s, from the next run on`);
-        aggregator.updateSetup({ budget: command.seconds });
+      case "set-budget": {
+        // The time budget only: a byte budget given at start is kept.
+        const budget = withTimeBudget(aggregator.learningSetup.budget, command.seconds);
+        this.note(`budget ${formatBudget(budget)}, from the next run on`);
+        aggregator.updateSetup({ budget });
         this.book.setSettings({ budgetSeconds: command.seconds });
         return { ok: true };
+      }
       case "set-delay": {
         const { node, ms } = command;
         if (node !== undefined && !aggregator.nodeStatuses().some((n) => n.name === node)) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { RoundEvent } from "../core/federation/round-event.js";
 import { BoundedList } from "./bounded-list.js";
 import { ClientQueue } from "./client-queue.js";
 import type { DashboardSnapshot, NodeView } from "./dashboard-source.js";
@@ -70,6 +71,85 @@ describe("DashboardState", () => {
     expect(s().log).toHaveLength(3);
     expect(s().log[0].text.length).toBe(30);
     expect(s().log[0].text).toMatch(/line 2 x+…$/);
+  });
+});
+
+describe("DashboardState round points", () => {
+  const event = (round: number, bytes: number): RoundEvent => ({
+    round,
+    tau: 4,
+    kind: "full",
+    evaluationOnly: false,
+    lastRound: false,
+    tauDone: { max: 4, mean: 4 },
+    lossAtStart: 0.5,
+    bestLoss: 0.5,
+    testLoss: null,
+    testAccuracy: null,
+    beta: null,
+    rho: null,
+    delta: null,
+    costs: { time: { c: 0.01, b: 0.1 }, bytes: { c: 0, b: 9e4 } },
+    spent: { time: round * 0.14, bytes },
+    budget: { time: 30, bytes: 3e6 },
+    reported: ["n1"],
+    failed: [],
+    fault: null,
+    nextTau: 4,
+    tauReason: "search",
+    control: {
+      input: {
+        round,
+        tauDone: 4,
+        fallback: false,
+        fresh: { beta: null, rho: null, delta: null },
+        cost: { time: { local: 0.04, aggregation: 0.1 } },
+        nodes: [{ id: "n1", localSeconds: 0.04, tauDone: 4 }],
+        lost: [],
+      },
+      output: {
+        tau: 4,
+        kind: "full",
+        search: null,
+        binding: null,
+        change: { cause: "unchanged", text: "tau 4 -> 4: unchanged" },
+      },
+    },
+    wallSeconds: 0.14,
+  });
+
+  it("sends every budgeted resource's spent and budget with each round", () => {
+    const state = new DashboardState(empty);
+    const header = {
+      id: "r1",
+      setup: {
+        model: "svm",
+        task: "even-odd",
+        case: 1,
+        tauMode: "adaptive",
+        budgetSeconds: 30,
+        nodes: 1,
+      } as const,
+      startedAt: 0,
+    };
+    state.apply({ type: "run-start", run: header });
+    const change = state.apply({ type: "round", runId: "r1", event: event(1, 9e4) });
+    expect(change?.type === "round" && change.point.budgets).toEqual([
+      { resource: "time", spent: 0.14, budget: 30 },
+      { resource: "bytes", spent: 9e4, budget: 3e6 },
+    ]);
+    // A resource counted but not budgeted, or not finite, has no share to show.
+    state.apply({
+      type: "round",
+      runId: "r1",
+      event: { ...event(2, Number.NaN), budget: { time: 30 }, spent: { time: 0.28, bytes: 1 } },
+    });
+    const points = state.snapshot("open").run?.points ?? [];
+    expect(points.map((p) => p.budgets.map((u) => u.resource))).toEqual([
+      ["time", "bytes"],
+      ["time"],
+    ]);
+    expect(points[1]).toMatchObject({ spent: 0.28, budget: 30 });
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { budgetLines, resourcesOf } from "./web/budget-lines.js";
 import { PageStore } from "./web/page-store.js";
-import type { WireNode, WireSnapshot } from "./wire-types.js";
+import type { BudgetUse, RoundPoint, WireNode, WireRun, WireSnapshot } from "./wire-types.js";
 
 const node: WireNode = {
   id: "n1",
@@ -74,5 +75,85 @@ describe("PageStore", () => {
     store.apply({ seq: 6, type: "run-start", run: run("r2") });
     expect(store.previousRun?.id).toBe("r1");
     expect(store.run?.id).toBe("r2");
+  });
+});
+
+describe("PageStore budget series", () => {
+  const setup = {
+    model: "svm",
+    task: "even-odd",
+    case: 1,
+    tauMode: "adaptive",
+    budgetSeconds: 30,
+    nodes: 5,
+  } as const;
+  const point = (round: number, budgets: BudgetUse[]): RoundPoint => ({
+    round,
+    kind: "full",
+    tau: 1,
+    tauDone: 1,
+    loss: 0.5,
+    testLoss: null,
+    accuracy: null,
+    beta: null,
+    delta: null,
+    rho: null,
+    c: 0.01,
+    b: 0.1,
+    spent: budgets.find((u) => u.resource === "time")?.spent ?? null,
+    budget: 30,
+    budgets,
+    wallSeconds: 0.1,
+    reported: 5,
+    failed: 0,
+    fault: null,
+  });
+  const run = (id: string, points: RoundPoint[]): WireRun => ({
+    id,
+    setup,
+    startedAt: 0,
+    endedAt: null,
+    endReason: null,
+    points,
+  });
+  const both = (round: number) => [
+    { resource: "time", spent: 3 * round, budget: 30 },
+    { resource: "bytes", spent: 1e5 * round, budget: 5e5 },
+  ];
+
+  it("plots each budgeted resource's share spent, one named series per resource", () => {
+    const store = new PageStore();
+    store.load({ ...snapshot, run: run("r1", [point(1, both(1))]) });
+    store.dirty.clear();
+    store.apply({ seq: 5, type: "round", runId: "r1", point: point(2, both(2)) });
+    expect(store.dirty.has("charts")).toBe(true);
+    const rounds = store.run!.rounds;
+    expect(rounds.column("share-time")).toEqual([0.1, 0.2]);
+    expect(rounds.column("share-bytes")).toEqual([0.2, 0.4]);
+    const lines = budgetLines(resourcesOf(rounds, null));
+    expect(lines.map((l) => [l.metric, l.label])).toEqual([
+      ["share-time", "time"],
+      ["share-bytes", "bytes"],
+    ]);
+    expect(new Set(lines.map((l) => l.rgb)).size).toBe(2);
+  });
+
+  it("keeps one time series for a time budget alone, and the previous run's resources", () => {
+    const store = new PageStore();
+    store.load({ ...snapshot, run: run("r1", [point(1, both(1))]) });
+    store.apply({ seq: 5, type: "run-start", run: run("r2", []) });
+    // Before its first round the new run draws the previous run's resources behind it.
+    expect(resourcesOf(store.run!.rounds, store.previousRun!.rounds)).toEqual(["time", "bytes"]);
+    store.apply({
+      seq: 6,
+      type: "round",
+      runId: "r2",
+      point: point(1, [{ resource: "time", spent: 6, budget: 60 }]),
+    });
+    expect(store.run!.rounds.resources).toEqual(["time"]);
+    expect(store.run!.rounds.latest("share-time")).toBe(0.1);
+    expect(budgetLines(resourcesOf(store.run!.rounds, null)).map((l) => l.label)).toEqual(["time"]);
+    // No budget at all (fixed tau with --rounds): still a time line, empty.
+    expect(budgetLines([]).map((l) => l.metric)).toEqual(["share-time"]);
   });
 });

@@ -1,5 +1,5 @@
 import type { RoundEvent } from "../core/federation/round-event.js";
-import type { RoundPoint } from "./wire-types.js";
+import type { BudgetUse, RoundPoint } from "./wire-types.js";
 
 /** The resource whose c, b, spent and budget the charts show. */
 const TIME = "time";
@@ -27,9 +27,22 @@ export function roundPoint(event: RoundEvent): RoundPoint {
     b: finite(costs?.b),
     spent: finite(event.spent[TIME]),
     budget: finite(event.budget[TIME]),
+    budgets: budgetUses(event),
     wallSeconds: finite(event.wallSeconds) ?? 0,
     reported: event.reported.length,
     failed: event.failed.length,
     fault: event.fault?.code ?? null,
   };
+}
+
+/** Each budgeted resource with a finite spent amount and a budget above 0, in the event's order. */
+function budgetUses(event: RoundEvent): BudgetUse[] {
+  const out: BudgetUse[] = [];
+  for (const [resource, budget] of Object.entries(event.budget)) {
+    const spent = finite(event.spent[resource]);
+    if (spent !== null && finite(budget) !== null && budget > 0) {
+      out.push({ resource, spent, budget });
+    }
+  }
+  return out;
 }

@@ -18,6 +18,7 @@ function point(round: number, loss: number | null = 1 / round): RoundPoint {
     b: round === 2 ? 0 : 0.01,
     spent: round,
     budget: 30,
+    budgets: [{ resource: "time", spent: round, budget: 30 }],
     wallSeconds: 0.01,
     reported: 5,
     failed: 0,
@@ -42,6 +43,44 @@ describe("RunSeries", () => {
     const s = RunSeries.of([point(1), point(2), point(2), point(3, null)], 10);
     expect(s.rounds).toEqual([1, 2, 3]);
     expect(s.latest("loss")).toBe(0.5);
+  });
+});
+
+describe("RunSeries budget shares", () => {
+  const withBytes = (round: number): RoundPoint => ({
+    ...point(round),
+    budgets: [
+      { resource: "time", spent: round, budget: 30 },
+      { resource: "bytes", spent: round * 1e5, budget: 1e6 },
+    ],
+  });
+
+  it("keeps one share column per budgeted resource, null before it appears", () => {
+    const s = RunSeries.of([point(1), withBytes(2), withBytes(3)], 10);
+    expect(s.resources).toEqual(["time", "bytes"]);
+    expect(s.column("share-time")).toEqual([1 / 30, 2 / 30, 3 / 30]);
+    expect(s.column("share-bytes")).toEqual([null, 0.2, 0.3]);
+    expect(s.column("share-energy")).toEqual([]);
+    expect(s.latest("share-bytes")).toBe(0.3);
+    expect(s.latestBudgets.map((u) => u.resource)).toEqual(["time", "bytes"]);
+  });
+
+  it("trims the share columns with the rounds", () => {
+    const s = RunSeries.of(
+      Array.from({ length: 50 }, (_, k) => withBytes(k + 1)),
+      10,
+    );
+    expect(s.column("share-bytes")).toHaveLength(s.length);
+    expect(s.latest("share-bytes")).toBe(5);
+  });
+
+  it("aligns the share columns of two runs like any other", () => {
+    const cur = RunSeries.of([withBytes(1), withBytes(2)], 10);
+    const prev = RunSeries.of(rounds(1, 3), 10);
+    const [x, curBytes, prevBytes] = alignRuns(cur, prev, ["share-bytes"]);
+    expect(x).toEqual([1, 2, 3]);
+    expect(curBytes).toEqual([0.1, 0.2, null]);
+    expect(prevBytes).toEqual([null, null, null]);
   });
 });
 

@@ -41,6 +41,13 @@ export interface DashboardSettings {
  */
 export type ControlAccess = "open" | "token" | "disabled";
 
+/** One budgeted resource after a round: "time" in seconds, "bytes" sent and received. */
+export interface BudgetUse {
+  readonly resource: string;
+  readonly spent: number;
+  readonly budget: number;
+}
+
 /** One round, the values the charts plot (resource "time" for c, b, spent and budget). */
 export interface RoundPoint {
   readonly round: number;
@@ -59,9 +66,11 @@ export interface RoundPoint {
   /** Seconds per local update (slowest node) and per aggregation. */
   readonly c: number | null;
   readonly b: number | null;
-  /** Seconds of budget spent so far, and the budget. */
+  /** Seconds of time spent so far, and the time budget. */
   readonly spent: number | null;
   readonly budget: number | null;
+  /** Every budgeted resource (time first): spent so far and its budget. */
+  readonly budgets: readonly BudgetUse[];
   readonly wallSeconds: number;
   readonly reported: number;
   readonly failed: number;

@@ -18,13 +18,15 @@ describe("result files", () => {
     const results = files["results.csv"].trim().split("\n");
     expect(results).toHaveLength(1 + runs.length);
     expect(results[0]).toBe(
-      "model,case,case_name,minibatches,tau_setting,final_loss,test_accuracy,test_loss,mean_tau,rounds,iterations,beta,delta,rho,spent,budget",
+      "model,case,case_name,minibatches,tau_setting,final_loss,test_accuracy,test_loss,mean_tau,rounds,iterations,beta,delta,rho,time_budget,time_spent,bytes_budget,bytes_spent,binding",
     );
     expect(results[1]).toMatch(/^svm,1,uniform,,adaptive,0.201,/);
+    expect(results[1]).toMatch(/,15,14\.9,,1200000,time$/);
     const roundLines = files["rounds.csv"].trim().split("\n");
     expect(roundLines).toHaveLength(1 + rounds.length);
     expect(roundLines[1]).toMatch(/^svm,1,,adaptive,1,full,1,1,0.5,/);
     expect(roundLines[1]).toContain(",NaN,");
+    expect(roundLines[0]).toContain(",time_spent,bytes_spent,nodes_reported");
   });
 
   it("writes results.json with the settings and runs keyed like the CSV, NaN as null", () => {
@@ -37,6 +39,21 @@ describe("result files", () => {
     expect(doc.settings).toMatchObject({ cases: [1, 4], taus: ["adaptive", 1, 10, 100], sgd: 100 });
     expect(doc.runs[0]).toMatchObject({ case: 1, tau_setting: "adaptive", final_loss: 0.201 });
     expect(doc.runs[0].beta).toBeNull();
+  });
+
+  it("records every budgeted resource: its budget, what each run spent and what ended it", () => {
+    const budget = { time: 15, bytes: 2e6 };
+    const two = { ...out, settings: resolveSettings({ ...settings, budget }) };
+    const files = renderExperimentFiles(two, "2024-01-01T00:00:00.000Z");
+    expect(JSON.parse(files["results.json"]).settings.budget).toEqual(budget);
+    const report = files["report.html"];
+    expect(report).toContain("time 15 s, bytes 2 MB");
+    expect(report).toContain("<th>time spent</th><th>bytes spent</th><th class=l>ended by</th>");
+    expect(report).toContain("<td>14.9 s</td><td>1.2 MB</td><td class=l>time</td>");
+    // A time budget alone: one spent column, no "ended by".
+    const one = renderExperimentFiles(out, "2024-01-01T00:00:00.000Z")["report.html"];
+    expect(one).toContain("<th>time spent</th></tr>");
+    expect(one).not.toContain("ended by");
   });
 
   it("makes a self-contained report that differs only in its timestamp", () => {

@@ -13,6 +13,13 @@ describe("experiment settings", () => {
     expect(s.sgd).toBeUndefined();
   });
 
+  it("takes a budget per resource", () => {
+    expect(resolveSettings({ budget: { time: 15, bytes: 2e6 } }).budget).toEqual({
+      time: 15,
+      bytes: 2e6,
+    });
+  });
+
   it("keeps what is given and ignores undefined", () => {
     const s = resolveSettings({ nodes: 3, sgd: 100, eta: undefined });
     expect(s.nodes).toBe(3);
@@ -25,6 +32,12 @@ describe("experiment settings", () => {
     [{ nodes: 2.5 }, /Bad nodes 2.5/],
     [{ budget: -1 }, /Bad budget -1/],
     [{ budget: Number.NaN }, /Bad budget NaN/],
+    [{ budget: { time: 5, energy: 1 } }, /^Bad budget resource "energy": expected time or bytes$/],
+    [{ budget: { time: 5, bytes: 0 } }, /^Bad bytes budget 0: expected a positive number$/],
+    [
+      { budget: { bytes: 1e6 } },
+      /^Bad budget: no time budget, which every run needs \(it has no round limit\)$/,
+    ],
     [{ eta: 0 }, /Bad eta 0/],
     [{ sgd: 0 }, /Bad SGD batch size 0/],
     [{ cases: [] }, /No case/],

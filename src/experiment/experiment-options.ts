@@ -1,6 +1,7 @@
 import { CONTROL_MODES, type ControlMode, DEFAULT_CONTROL } from "../core/control/control-mode.js";
 import { parseDatasetSpec } from "../core/data/dataset-spec.js";
 import { isTaskKind, TASK_KINDS, type TaskKind } from "../core/data/task.js";
+import { type Budget, budgetTable } from "../core/federation/budget.js";
 import { parseModelName } from "../core/models/create-model.js";
 import type { MinibatchStreams } from "../core/train/node-rng.js";
 import { ALL_CASES, type CaseId } from "./case-setting.js";
@@ -24,8 +25,12 @@ export interface ExperimentSettings {
   readonly taus: readonly TauSetting[];
   /** How adaptive tau is controlled: "fedtau" (default) or the paper's exact rules. */
   readonly control: ControlMode;
-  /** Time budget of every run, in (measured or simulated) seconds. */
-  readonly budget: number;
+  /**
+   * Budget of every run: a number is a time budget in (measured or simulated) seconds; a table
+   * adds a "bytes" budget (the bytes the runs' frames would take on a WebSocket). Every run
+   * stops at whichever binds; time is required (the runs have no round limit).
+   */
+  readonly budget: Budget;
   readonly cost: CostMode;
   /** Factor on the simulated cost of one local update (c). */
   readonly localCostScale: number;
@@ -94,7 +99,7 @@ export function resolveSettings(options: ExperimentOptions = {}): ExperimentSett
   if (!CONTROL_MODES.includes(s.control)) {
     throw new Error(`Bad control "${s.control}": expected ${CONTROL_MODES.join(" or ")}`);
   }
-  requirePositive("budget", s.budget);
+  requireBudget(s.budget);
   if (s.cost !== "simulated" && s.cost !== "measured") {
     throw new Error(`Bad cost mode "${s.cost}": expected simulated or measured`);
   }
@@ -108,6 +113,28 @@ export function resolveSettings(options: ExperimentOptions = {}): ExperimentSett
   requirePositive("phi", s.phi);
   requireInteger("seed", s.seed, 0, 0xffffffff);
   return s;
+}
+
+/** The resources a simulated run counts, and so can budget. */
+export const SIMULATED_RESOURCES = ["time", "bytes"] as const;
+
+function requireBudget(budget: Budget): void {
+  if (typeof budget === "number") {
+    requirePositive("budget", budget);
+    return;
+  }
+  const table = budgetTable(budget);
+  for (const [name, amount] of Object.entries(table)) {
+    if (!(SIMULATED_RESOURCES as readonly string[]).includes(name)) {
+      throw new Error(
+        `Bad budget resource "${name}": expected ${SIMULATED_RESOURCES.join(" or ")}`,
+      );
+    }
+    requirePositive(`${name} budget`, amount as number);
+  }
+  if (table.time === undefined) {
+    throw new Error("Bad budget: no time budget, which every run needs (it has no round limit)");
+  }
 }
 
 function requirePositive(name: string, v: number): void {

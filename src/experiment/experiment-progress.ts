@@ -15,9 +15,8 @@ export type ExperimentProgress =
       readonly run: RunSpec;
       readonly round: number;
       readonly tau: number;
-      /** Budget spent so far in this run, and the budget. */
-      readonly spent: number;
-      readonly budget: number;
+      /** The largest share of any of the run's budgets spent so far, 0..1 (about). */
+      readonly budgetShare: number;
       readonly completed: number;
       readonly total: number;
     }

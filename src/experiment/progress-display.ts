@@ -62,7 +62,7 @@ function barDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
       if (e.kind === "run-start") {
         bar.update(e.completed, { done: e.completed, run: describeRun(e.run) });
       } else if (e.kind === "round") {
-        const share = Math.min(1, e.spent / e.budget);
+        const share = Math.min(1, e.budgetShare);
         bar.update(e.completed + share, {
           done: e.completed,
           run: `${describeRun(e.run)}, round ${e.round}`,

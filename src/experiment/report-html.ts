@@ -1,3 +1,4 @@
+import { budgetTable, formatAmount, formatBudget } from "../core/federation/budget.js";
 import { caseLabel, REPLICATED_CASE } from "./case-setting.js";
 import { type CaseSummary, summariseCases } from "./case-summary.js";
 import type { ExperimentSettings } from "./experiment-options.js";
@@ -33,7 +34,8 @@ const ADAPTIVE_COLOR = "#d62728";
 export function renderReport(input: ReportInput): string {
   const { settings, runs, rounds } = input;
   const summaries = summariseCases(runs);
-  const sections = summaries.map((s) => caseSection(s, runs, rounds));
+  const resources = Object.keys(budgetTable(settings.budget));
+  const sections = summaries.map((s) => caseSection(s, runs, rounds, resources));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -80,7 +82,7 @@ function settingsTable(s: ExperimentSettings): string {
     ["nodes", String(s.nodes)],
     ["cases", plannedCases(s).join(", ")],
     ["tau settings", s.taus.map(formatTauSetting).join(", ")],
-    ["budget", `${s.budget} s`],
+    ["budget", formatBudget(s.budget)],
     ["cost", s.cost],
     ["local cost scale", String(s.localCostScale)],
     ["global cost scale", String(s.globalCostScale)],
@@ -126,6 +128,7 @@ function caseSection(
   s: CaseSummary,
   runs: readonly RunRecord[],
   rounds: readonly RoundRecord[],
+  resources: readonly string[],
 ): string {
   const ofCase = (r: RunRecord | RoundRecord) =>
     r.model === s.model && r.caseId === s.caseId && r.minibatches === s.minibatches;
@@ -169,7 +172,7 @@ function caseSection(
     let start = 0;
     for (const r of adaptiveRounds) {
       points.push([start, r.tauDone]);
-      start = r.spent;
+      start = r.timeSpent;
     }
     if (points.length > 0) points.push([start, points[points.length - 1][1]]);
     charts.push(
@@ -187,12 +190,25 @@ function caseSection(
       : "";
   return `<h2>${escapeXml(s.model)}, case ${escapeXml(caseLabel(s.caseId, s.minibatches))}</h2>
 ${note}<div class="charts">${charts.join("\n")}</div>
-${runTable(mine, s)}`;
+${runTable(mine, s, resources)}`;
 }
 
-function runTable(runs: readonly RunRecord[], s: CaseSummary): string {
+/** The runs of a case; per budgeted resource what each spent, and which ended it when several. */
+function runTable(
+  runs: readonly RunRecord[],
+  s: CaseSummary,
+  resources: readonly string[],
+): string {
+  const several = resources.length > 1;
   const head =
-    "<tr><th class=l>tau</th><th>final loss</th><th>test accuracy</th><th>mean tau</th><th>rounds</th><th>iterations</th><th>beta</th><th>delta</th><th>rho</th><th>spent (s)</th></tr>";
+    "<tr><th class=l>tau</th><th>final loss</th><th>test accuracy</th><th>mean tau</th><th>rounds</th><th>iterations</th><th>beta</th><th>delta</th><th>rho</th>" +
+    resources.map((name) => `<th>${escapeXml(name)} spent</th>`).join("") +
+    (several ? "<th class=l>ended by</th>" : "") +
+    "</tr>";
+  const spent = (r: RunRecord, name: string) => {
+    const v = r.spent[name];
+    return v === undefined || !Number.isFinite(v) ? "" : formatAmount(name, v);
+  };
   const body = runs
     .map((r) => {
       const cls = r === s.adaptive ? "adaptive" : r === s.bestFixed ? "best" : "";
@@ -200,7 +216,9 @@ function runTable(runs: readonly RunRecord[], s: CaseSummary): string {
         `<tr class="${cls}"><td class=l>${formatTauSetting(r.tau)}</td><td>${num(r.finalLoss)}</td>` +
         `<td>${num(r.testAccuracy ?? undefined, 4)}</td><td>${num(r.meanTau, 3)}</td><td>${r.rounds}</td>` +
         `<td>${r.iterations}</td><td>${num(r.beta, 4)}</td><td>${num(r.delta, 4)}</td><td>${num(r.rho, 4)}</td>` +
-        `<td>${num(r.spent, 3)}</td></tr>`
+        resources.map((name) => `<td>${spent(r, name)}</td>`).join("") +
+        (several ? `<td class=l>${escapeXml(r.binding ?? "")}</td>` : "") +
+        "</tr>"
       );
     })
     .join("");

@@ -19,8 +19,11 @@ export const RUN_COLUMNS: readonly Column<RunRecord>[] = [
   { header: "beta", value: (r) => r.beta },
   { header: "delta", value: (r) => r.delta },
   { header: "rho", value: (r) => r.rho },
-  { header: "spent", value: (r) => r.spent },
-  { header: "budget", value: (r) => r.budget },
+  { header: "time_budget", value: (r) => r.budget.time ?? null },
+  { header: "time_spent", value: (r) => r.spent.time ?? null },
+  { header: "bytes_budget", value: (r) => r.budget.bytes ?? null },
+  { header: "bytes_spent", value: (r) => r.spent.bytes ?? null },
+  { header: "binding", value: (r) => r.binding },
 ];
 
 /** The columns of rounds.csv. */
@@ -41,6 +44,7 @@ export const ROUND_COLUMNS: readonly Column<RoundRecord>[] = [
   { header: "delta", value: (r) => r.delta },
   { header: "c", value: (r) => r.c },
   { header: "b", value: (r) => r.b },
-  { header: "spent", value: (r) => r.spent },
+  { header: "time_spent", value: (r) => r.timeSpent },
+  { header: "bytes_spent", value: (r) => r.bytesSpent },
   { header: "nodes_reported", value: (r) => r.nodesReported },
 ];

@@ -1,3 +1,4 @@
+import { budgetTable } from "../core/federation/budget.js";
 import type { ExperimentSettings } from "./experiment-options.js";
 import { RUN_COLUMNS } from "./result-tables.js";
 import type { RunRecord } from "./run-record.js";
@@ -29,7 +30,7 @@ export function settingsJson(s: ExperimentSettings): Record<string, unknown> {
     nodes: s.nodes,
     cases: s.cases,
     taus: s.taus.map((t) => (t === "adaptive" ? formatTauSetting(t) : t)),
-    budget: s.budget,
+    budget: budgetTable(s.budget),
     cost: s.cost,
     localCostScale: s.localCostScale,
     globalCostScale: s.globalCostScale,

@@ -66,8 +66,9 @@ describe("runExperiment", () => {
     ]);
     for (const r of first.runs) {
       // Simulated costs are random: the last rounds may overshoot the budget by about one b.
-      expect(r.spent).toBeGreaterThan(tiny.budget * 0.75);
-      expect(r.spent).toBeLessThan(tiny.budget * 1.25);
+      expect(r.spent.time).toBeGreaterThan(tiny.budget * 0.75);
+      expect(r.spent.time).toBeLessThan(tiny.budget * 1.25);
+      expect(r.binding).toBe("time");
       expect(r.finalLoss).toBeGreaterThan(0);
       expect(r.finalLoss).toBeLessThan(1); // the loss at w = 0
       expect(r.testAccuracy).toBeGreaterThan(0.5);
@@ -80,7 +81,7 @@ describe("runExperiment", () => {
     expect(fixed5.iterations).toBeGreaterThan(fixed5.rounds);
     const json = JSON.parse(fa["results.json"]);
     expect(json.runs).toHaveLength(6);
-    expect(json.settings).toMatchObject({ nodes: 3, sgd: 50, seed: 7, budget: 1.5 });
+    expect(json.settings).toMatchObject({ nodes: 3, sgd: 50, seed: 7, budget: { time: 1.5 } });
 
     // Progress: a start and an end per run, rounds between, counts rising to the total.
     const ends = events.filter((e) => e.kind === "run-end");
@@ -95,6 +96,32 @@ describe("runExperiment", () => {
     const b = await runExperiment({ ...base, seed: 8 });
     expect(a.files).toEqual([]);
     expect(a.runs[0].finalLoss).not.toBe(b.runs[0].finalLoss);
+  });
+
+  it("stops on bytes when the byte budget binds before time", async () => {
+    // Three SVM nodes: some 19 kB per node per round (785 float64 weights out, weights and
+    // gradient back), so 1 MB lasts about 17 rounds, far short of 15 simulated seconds.
+    const budget = { time: 15, bytes: 1e6 };
+    const base = { ...tiny, cases: [1 as const], taus: ["adaptive" as const, 5] };
+    const { runs, rounds } = await runExperiment({ ...base, budget });
+    for (const r of runs) {
+      expect(r.budget).toEqual(budget);
+      expect(r.binding).toBe("bytes");
+      const perRound = r.spent.bytes / r.rounds;
+      expect(perRound).toBeGreaterThan(3 * 3 * 785 * 8);
+      // The last full round and the evaluation round are set aside: at most one round over.
+      expect(r.spent.bytes).toBeGreaterThan(budget.bytes - 2 * perRound);
+      expect(r.spent.bytes).toBeLessThan(budget.bytes + perRound);
+      expect(r.spent.time).toBeLessThan(budget.time * 0.8);
+      const mine = rounds.filter((x) => x.tauSetting === r.tau);
+      expect(mine.at(-1)?.bytesSpent).toBe(r.spent.bytes);
+    }
+    // With room for bytes, the same runs go on until time binds.
+    const roomy = await runExperiment({ ...base, budget: { time: 3, bytes: 1e9 } });
+    for (const r of roomy.runs) {
+      expect(r.binding).toBe("time");
+      expect(r.spent.time).toBeGreaterThan(3 * 0.75);
+    }
   });
 
   it("rejects bad settings before loading anything", async () => {

@@ -1,3 +1,4 @@
+import { largestShare } from "../core/federation/budget.js";
 import { getKernels } from "../core/linalg/select-kernels.js";
 import { createModel, parseModelName } from "../core/models/create-model.js";
 import type { Model, Objective } from "../core/models/model.js";
@@ -73,14 +74,13 @@ export async function runExperiment(
       for (const run of group.runs) {
         onProgress?.({ kind: "run-start", run, completed, total });
         const t0 = performance.now();
-        const outcome = await runOne(ctx, run, (r) =>
+        const outcome = await runOne(ctx, run, (r, e) =>
           onProgress?.({
             kind: "round",
             run,
             round: r.round,
             tau: r.tauDone,
-            spent: r.spent,
-            budget: settings.budget,
+            budgetShare: largestShare(e.spent, e.budget),
             completed,
             total,
           }),

@@ -1,5 +1,7 @@
 import { nodeTrainingRules } from "../core/control/control-mode.js";
 import { Rng } from "../core/data/rng.js";
+import { bindingResource } from "../core/federation/binding-resource.js";
+import { budgetTable } from "../core/federation/budget.js";
 import { type CostSource, performanceClock } from "../core/federation/cost-source.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
 import { runFederation } from "../core/federation/round-engine.js";
@@ -31,8 +33,8 @@ export interface RunOutcome {
 }
 
 /**
- * One run: the simulated nodes of the case, driven by the round engine under the time budget,
- * then the returned weights evaluated on the full training data and the test data. Every run of
+ * One run: the simulated nodes of the case, driven by the round engine under the budget (time,
+ * and bytes when given: the in-process links count what the frames would take), then the returned weights evaluated on the full training data and the test data. Every run of
  * an experiment draws the same minibatches and simulated costs for the same seed.
  */
 export async function runOne(
@@ -71,7 +73,7 @@ export async function runOne(
         phi: settings.phi,
         tauMode: spec.tau,
         control: settings.control,
-        budget: { time: settings.budget },
+        budget: budgetTable(settings.budget),
       },
       {
         links: sim.links,
@@ -107,8 +109,9 @@ export async function runOne(
       beta: result.estimates.beta ?? Number.NaN,
       delta: result.estimates.delta ?? Number.NaN,
       rho: result.estimates.rho ?? Number.NaN,
-      spent: result.spent.time ?? Number.NaN,
-      budget: settings.budget,
+      budget: { ...budgetTable(settings.budget) } as Record<string, number>,
+      spent: { ...result.spent },
+      binding: bindingResource(result.events),
     };
     return { record, rounds };
   } finally {
@@ -146,7 +149,8 @@ function roundRecord(spec: RunSpec, e: RoundEvent): RoundRecord {
     delta: e.delta ?? Number.NaN,
     c: time?.c ?? Number.NaN,
     b: time?.b ?? Number.NaN,
-    spent: e.spent.time ?? Number.NaN,
+    timeSpent: e.spent.time ?? Number.NaN,
+    bytesSpent: e.spent.bytes ?? Number.NaN,
     nodesReported: e.reported.length,
   };
 }

@@ -25,9 +25,11 @@ export interface RunRecord {
   readonly beta: number;
   readonly delta: number;
   readonly rho: number;
-  /** Time budget spent (seconds, measured or simulated) and the budget. */
-  readonly spent: number;
-  readonly budget: number;
+  /** Per resource, the budget ("time" in seconds, "bytes") and what the run spent of each. */
+  readonly budget: Readonly<Record<string, number>>;
+  readonly spent: Readonly<Record<string, number>>;
+  /** The limit that ended the run: "time" or "bytes" (null if it is not known). */
+  readonly binding: string | null;
 }
 
 /** One round of one run: one row of rounds.csv. */
@@ -53,8 +55,9 @@ export interface RoundRecord {
   /** Cost of one local update and of one aggregation, seconds. */
   readonly c: number;
   readonly b: number;
-  /** Time budget spent after this round. */
-  readonly spent: number;
+  /** Seconds of time and bytes spent after this round (NaN when not counted). */
+  readonly timeSpent: number;
+  readonly bytesSpent: number;
   /** Nodes whose report was used. */
   readonly nodesReported: number;
 }

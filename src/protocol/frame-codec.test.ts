@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decodeFrame, encodeFrame } from "./frame-codec.js";
+import { decodeFrame, encodedFrameLength, encodeFrame } from "./frame-codec.js";
 import type { ProtocolMessage } from "./messages.js";
-import { sampleMessages } from "./test-support/sample-messages.js";
+import { allSamples, sampleMessages } from "./test-support/sample-messages.js";
 
 const ctx = { from: "n3", modelSize: 784, runId: "run-1" };
 
@@ -21,6 +21,19 @@ describe("frame codec", () => {
       expect(roundTrip(message)).toEqual(message);
     });
   }
+
+  it("counts a frame's bytes as encodeFrame writes them, for every message and encoding", () => {
+    for (const message of allSamples()) {
+      for (const vectorEncoding of ["float64", "float32"] as const) {
+        for (const seq of [1, 200, 70_000]) {
+          const options = { seq, vectorEncoding };
+          expect(encodedFrameLength(message, options)).toBe(
+            encodeFrame(message, options).byteLength,
+          );
+        }
+      }
+    }
+  });
 
   it("round-trips the other variants: dirichlet, full batch, fixed tau, float32, minimal fields", () => {
     const setup = {

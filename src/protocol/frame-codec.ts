@@ -25,7 +25,12 @@ import {
 } from "./messages.js";
 import type { ReadContext } from "./read-context.js";
 import type { VectorEncodingName } from "./vector-codec.js";
-import { encodeVectorBody, encodeVectorFrame, envelopeHeader } from "./vector-frames.js";
+import {
+  encodeVectorBody,
+  encodeVectorFrame,
+  envelopeHeader,
+  vectorFrameLength,
+} from "./vector-frames.js";
 
 export interface EncodeOptions {
   /** The sender's frame counter on this connection: 1, 2, 3... */
@@ -47,6 +52,17 @@ export function encodeFrame(message: ProtocolMessage, options: EncodeOptions): U
     body: bodyToWire(message, encoding),
   });
   return toBinary(EnvelopeSchema, envelope);
+}
+
+/**
+ * The bytes of encodeFrame(message, options), counted: RoundStart and RoundResult without
+ * building the frame (what the simulator books as the bytes a networked round would send).
+ */
+export function encodedFrameLength(message: ProtocolMessage, options: EncodeOptions): number {
+  return (
+    vectorFrameLength(message, options.seq, options.vectorEncoding ?? "float64") ??
+    encodeFrame(message, options).byteLength
+  );
 }
 
 /**

@@ -18,6 +18,7 @@ export {
   type DecodedFrame,
   decodeFrame,
   type EncodeOptions,
+  encodedFrameLength,
   encodeFrame,
   encodeSharedFrame,
   type SharedFrame,

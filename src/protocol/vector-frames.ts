@@ -252,6 +252,24 @@ export function encodeVectorFrame(
 }
 
 /**
+ * The length of the frame encodeVectorFrame would write, counted without writing it (the
+ * vectors are not copied when their layout already is the wire's); undefined as encodeVectorFrame.
+ */
+export function vectorFrameLength(
+  message: ProtocolMessage,
+  seq: number,
+  encoding: VectorEncodingName,
+): number | undefined {
+  if (!isVectorMessage(message)) return undefined;
+  const body = sizedBody(message, encoding);
+  if (body === undefined) return undefined;
+  const count = new ProtoOut();
+  writeHeader(count, utf8.encode(message.runId), seq);
+  writeBodyField(count, body);
+  return count.ok ? count.pos : undefined;
+}
+
+/**
  * The Envelope's body field of a RoundStart or RoundResult alone, to be put after each
  * connection's own header (`envelopeHeader`); undefined as encodeVectorFrame.
  */

@@ -4,6 +4,7 @@ import { referenceKernels } from "../core/linalg/reference-kernels.js";
 import { SvmModel } from "../core/models/svm.js";
 import { LocalTrainer } from "../core/train/local-trainer.js";
 import type { RoundOrder } from "../core/train/round-report.js";
+import { roundResultWireBytes, roundStartWireBytes } from "../transport/index.js";
 import { InProcessLink } from "./in-process-link.js";
 
 const dim = 3;
@@ -33,7 +34,12 @@ describe("InProcessLink", () => {
     const twin = new LocalTrainer({ model, data, eta: 0.1, rng: new Rng(1), clock: fixedClock });
     const outcome = await link.runRound(order);
     expect(link.id).toBe("n1");
-    expect(outcome).toEqual({ ok: true, report: twin.runRound(order), busySeconds: 0 });
+    expect(outcome).toEqual({
+      ok: true,
+      report: twin.runRound(order),
+      busySeconds: 0,
+      bytes: expect.any(Number),
+    });
   });
 
   it("tells how long the call kept the process busy, on its clock, also when it fails", async () => {
@@ -54,7 +60,21 @@ describe("InProcessLink", () => {
       code: "node-error",
       message: "Node n2 failed round 1: out of memory",
       busySeconds: 0.5,
+      bytes: expect.any(Number),
     });
+  });
+
+  it("counts the bytes of the round's RoundStart and RoundResult on a WebSocket", async () => {
+    const trainer = new LocalTrainer({ model, data, eta: 0.1, rng: new Rng(1), clock: fixedClock });
+    const outcome = await new InProcessLink("n1", trainer).runRound(order);
+    if (!outcome.ok) throw new Error(outcome.message);
+    const runId = "r00000000-1";
+    expect(outcome.bytes).toBe(
+      roundStartWireBytes(runId, order, 2_000, 2) + roundResultWireBytes(runId, outcome.report, 3),
+    );
+    // 3 weights out, 3 weights and 3 gradients back, headers and scalars on top.
+    expect(outcome.bytes).toBeGreaterThan(9 * 8);
+    expect(outcome.bytes).toBeLessThan(9 * 8 + 120);
   });
 
   it("turns a trainer's error into a node-error outcome", async () => {
@@ -69,6 +89,12 @@ describe("InProcessLink", () => {
       message:
         "Node n2 failed round 5: Cannot run round 5: the order carries 7 weights, the svm model has 3",
       busySeconds: expect.any(Number),
+      bytes: roundStartWireBytes(
+        "r00000000-1",
+        { ...order, round: 5, weights: new Float64Array(7) },
+        2_000,
+        6,
+      ),
     });
   });
 
@@ -83,6 +109,7 @@ describe("InProcessLink", () => {
       code: "node-error",
       message: "Node n3 failed round 1: not an Error",
       busySeconds: expect.any(Number),
+      bytes: expect.any(Number),
     });
   });
 });

@@ -32,8 +32,9 @@ export const MIN_SIMULATED_SECONDS = 1e-10;
  * every machine. Draws are normal(mean, std) clamped (not resampled) at 1e-10, exactly as the
  * authors' TimeGeneration does; the clamp lifts the mean slightly above the configured one
  * (by 0.6% for the local defaults). Per round, in this order: the local draws (see
- * `localDraws`), then one draw of the aggregation time b. Only "time" is simulated; when the
- * transport counts bytes, a "bytes" resource is passed through as measured (all aggregation).
+ * `localDraws`), then one draw of the aggregation time b. Only "time" is simulated; the bytes the
+ * links count (the in-process links: what the round's frames would take on a WebSocket) are
+ * passed through as a "bytes" resource (all aggregation).
  */
 export function simulatedCosts(options: SimulatedCostOptions): CostSource {
   const localScale = nonNegative("localScale", options.localScale ?? 1);

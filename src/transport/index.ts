@@ -16,6 +16,7 @@ export {
   type FramedServerOptions,
 } from "./framed-server.js";
 export type { ConnectionClosed, Expectations, Received, SentFrame } from "./received.js";
+export { roundResultWireBytes, roundStartWireBytes } from "./round-wire-bytes.js";
 export { loadCa, loadServerTls, type ServerTls } from "./tls-files.js";
 export { listenTls } from "./tls-listener.js";
 export { isTrustFailure } from "./tls-trust.js";

@@ -1,8 +1,7 @@
+import { budgetLines, resourcesOf } from "./budget-lines.js";
 import { num, percent } from "./format.js";
 import type { PageStore } from "./page-store.js";
 import { type ChartSpec, RoundChart } from "./round-chart.js";
-
-const seconds = (v: number) => `${num(v, 2)} s`;
 
 /** The charts, in reading order. */
 export const CHARTS: readonly ChartSpec[] = [
@@ -29,12 +28,11 @@ export const CHARTS: readonly ChartSpec[] = [
   },
   {
     title: "Budget spent",
-    hint: "Seconds of the time budget spent so far (solid), against the budget (dashed)",
-    lines: [
-      { metric: "spent", label: "spent", rgb: "234, 88, 12" },
-      { metric: "budget", label: "budget", rgb: "100, 116, 139", dash: [5, 4] },
-    ],
-    format: seconds,
+    hint: "Share of each budget spent so far, one line per budgeted resource (time, bytes): 100 % is the budget; the run stops at whichever binds",
+    lines: budgetLines([]),
+    linesFor: (current, previous) => budgetLines(resourcesOf(current, previous)),
+    upToOne: true,
+    format: (v) => `${num(v * 100, 3)} %`,
   },
   {
     title: "β (beta)",

@@ -17,6 +17,23 @@ export function duration(seconds: number | null | undefined): string {
   return `${m} min ${Math.round(seconds - 60 * m)} s`;
 }
 
+/** Bytes in decimal units: "512 B", "18.9 kB", "3 MB", "1.2 GB". */
+export function bytes(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "–";
+  const steps: [number, string][] = [
+    [1e9, "GB"],
+    [1e6, "MB"],
+    [1e3, "kB"],
+  ];
+  for (const [size, unit] of steps) if (Math.abs(v) >= size) return `${num(v / size)} ${unit}`;
+  return `${Math.round(v)} B`;
+}
+
+/** An amount of a resource in its unit: time as a duration, bytes in kB, MB... */
+export function amount(resource: string, v: number | null | undefined): string {
+  return resource === "time" ? duration(v) : resource === "bytes" ? bytes(v) : num(v);
+}
+
 /** 0..1 as "91.3 %". */
 export function percent(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return "–";

@@ -1,25 +1,22 @@
 import uPlot from "uplot";
 import { el } from "./dom.js";
+import type { LineSpec } from "./line-spec.js";
 import type { PageRun } from "./page-store.js";
-import { alignRuns, type Metric } from "./run-series.js";
+import { alignRuns, type RunSeries } from "./run-series.js";
 
-/** One line of a chart. */
-export interface LineSpec {
-  readonly metric: Metric;
-  readonly label: string;
-  /** "r, g, b". */
-  readonly rgb: string;
-  readonly dash?: number[];
-  readonly stepped?: boolean;
-}
+export type { LineSpec } from "./line-spec.js";
 
 /** One chart: what it plots and how its values read. */
 export interface ChartSpec {
   readonly title: string;
   /** A short note under the title (what the quantity is). */
   readonly hint: string;
+  /** The lines; `linesFor` (when given) picks them from the runs shown instead. */
   readonly lines: readonly LineSpec[];
+  readonly linesFor?: (current: RunSeries | null, previous: RunSeries | null) => LineSpec[];
   readonly log?: boolean;
+  /** The y axis from 0 to at least 1 (shares of a budget). */
+  readonly upToOne?: boolean;
   readonly format: (v: number) => string;
 }
 
@@ -38,21 +35,31 @@ const AXIS = {
  */
 export class RoundChart {
   readonly element: HTMLElement;
-  private readonly plot: uPlot;
+  private plot: uPlot;
+  private lines: readonly LineSpec[];
+  private readonly holder: HTMLElement;
   private readonly values: HTMLElement;
   private hovering = false;
   private current: PageRun | null = null;
 
   constructor(private readonly spec: ChartSpec) {
     this.values = el("span", { class: "chart-values" });
-    const holder = el("div", { class: "chart-plot" });
+    this.holder = el("div", { class: "chart-plot" });
     this.element = el("section", { class: "chart card" }, [
       el("header", { class: "chart-head" }, [
         el("h3", { title: spec.hint }, [spec.title]),
         this.values,
       ]),
-      holder,
+      this.holder,
     ]);
+    this.lines = spec.lines;
+    this.plot = this.build();
+    new ResizeObserver(() => this.fit(this.holder)).observe(this.holder);
+  }
+
+  /** A uPlot of the current lines, in the holder (any earlier one destroyed first). */
+  private build(): uPlot {
+    const spec = this.spec;
     const label = (v: number | null) => (v === null ? "" : spec.format(v));
     const line = (l: LineSpec, faint: boolean): uPlot.Series => ({
       label: faint ? `${l.label} (previous run)` : l.label,
@@ -63,16 +70,22 @@ export class RoundChart {
       points: { show: false },
       spanGaps: true,
     });
-    this.plot = new uPlot(
+    const y: uPlot.Scale = spec.log
+      ? { distr: 3 }
+      : spec.upToOne
+        ? { range: (_u, _min, max) => [0, Math.max(1, max)] }
+        : {};
+    const width = Math.floor(this.holder.clientWidth);
+    return new uPlot(
       {
-        width: 300,
+        width: width > 0 ? width : 300,
         height: HEIGHT,
         series: [
           { label: "round" },
-          ...spec.lines.map((l) => line(l, false)),
-          ...spec.lines.map((l) => line(l, true)),
+          ...this.lines.map((l) => line(l, false)),
+          ...this.lines.map((l) => line(l, true)),
         ],
-        scales: { x: { time: false }, y: spec.log ? { distr: 3 } : {} },
+        scales: { x: { time: false }, y },
         axes: [
           { ...AXIS, size: 24, space: 50 },
           spec.log
@@ -92,19 +105,25 @@ export class RoundChart {
         hooks: { setCursor: [(u) => this.showCursor(u)] },
       },
       [[]],
-      holder,
+      this.holder,
     );
-    new ResizeObserver(() => this.fit(holder)).observe(holder);
   }
 
   /** Draws the runs again (call at most once per frame). */
   update(current: PageRun | null, previous: PageRun | null): void {
     this.current = current;
+    const wanted = this.spec.linesFor?.(current?.rounds ?? null, previous?.rounds ?? null);
+    if (wanted !== undefined && !sameLines(wanted, this.lines)) {
+      for (const l of this.lines) this.element.removeAttribute(latestAttribute(l));
+      this.lines = wanted;
+      this.plot.destroy();
+      this.plot = this.build();
+    }
     const keep = this.spec.log ? (v: number) => v > 0 : undefined;
     const data = alignRuns(
       current?.rounds ?? null,
       previous?.rounds ?? null,
-      this.spec.lines.map((l) => l.metric),
+      this.lines.map((l) => l.metric),
       keep,
     );
     this.plot.setData(data as uPlot.AlignedData);
@@ -112,11 +131,8 @@ export class RoundChart {
     // For tests and tools: how many rounds of the current run, and the latest values.
     const rounds = current?.rounds;
     this.element.dataset.points = String(rounds?.length ?? 0);
-    for (const l of this.spec.lines) {
-      this.element.setAttribute(
-        `data-latest-${l.metric.toLowerCase()}`,
-        String(rounds?.latest(l.metric) ?? ""),
-      );
+    for (const l of this.lines) {
+      this.element.setAttribute(latestAttribute(l), String(rounds?.latest(l.metric) ?? ""));
     }
   }
 
@@ -127,7 +143,7 @@ export class RoundChart {
 
   private showLatest(): void {
     const series = this.current?.rounds;
-    const parts = this.spec.lines.map((l) => {
+    const parts = this.lines.map((l) => {
       const v = series?.latest(l.metric) ?? null;
       return this.part(l, v);
     });
@@ -143,7 +159,7 @@ export class RoundChart {
     }
     const k = idx as number;
     const round = u.data[0][k];
-    const parts = this.spec.lines.map((l, i) =>
+    const parts = this.lines.map((l, i) =>
       this.part(l, (u.data[i + 1]?.[k] as number | null) ?? null),
     );
     this.values.replaceChildren(el("span", { class: "chart-round" }, [`round ${round}`]), ...parts);
@@ -152,10 +168,19 @@ export class RoundChart {
   private part(line: LineSpec, value: number | null): HTMLElement {
     return el("span", { class: "chart-value" }, [
       el("i", { style: `background: rgb(${line.rgb})` }),
-      this.spec.lines.length > 1 ? `${line.label} ` : "",
+      this.lines.length > 1 ? `${line.label} ` : "",
       value === null ? "–" : this.spec.format(value),
     ]);
   }
+}
+
+/** The chart's attribute with a line's latest value: data-latest-loss, data-latest-share-bytes. */
+function latestAttribute(line: LineSpec): string {
+  return `data-latest-${line.metric.toLowerCase()}`;
+}
+
+function sameLines(a: readonly LineSpec[], b: readonly LineSpec[]): boolean {
+  return a.length === b.length && a.every((l, k) => l.metric === b[k].metric);
 }
 
 /** Ticks of a log scale at 1, 2 and 5 times the powers of ten between min and max. */

@@ -1,6 +1,6 @@
 import type { TauSetting } from "../wire-types.js";
 import { el } from "./dom.js";
-import { count, duration, num } from "./format.js";
+import { amount, count, duration, num } from "./format.js";
 import type { ConnectionStatus } from "./live-connection.js";
 import type { PageStore } from "./page-store.js";
 
@@ -42,12 +42,19 @@ export class RunHeader {
     // The settings say what is in effect now (a command may have changed the running run).
     const tauMode = run.endedAt === null ? (store.settings?.tauMode ?? s.tauMode) : s.tauMode;
     const budget = series.latest("budget") ?? s.budgetSeconds;
+    // Every budgeted resource once a round has told them, else the time budget of the setup.
+    const budgets =
+      series.latestBudgets.length > 0
+        ? series.latestBudgets
+            .map((u) => `${amount(u.resource, u.spent)} of ${amount(u.resource, u.budget)}`)
+            .join(" · ")
+        : `${duration(spent)} of ${duration(budget)}`;
     const chips: [string, string][] = [
       ["run", run.id],
       ["model", `${s.model} · ${s.task}`],
       ["case", `${s.case} ${CASE_NAMES[s.case] ?? ""}`],
       ["τ", tauText(tauMode)],
-      ["budget", `${duration(spent)} of ${duration(budget)}`],
+      ["budget", budgets],
       ["nodes", count(s.nodes)],
       ["round", count(series.rounds.at(-1) ?? 0)],
       ["τ now", num(series.latest("tau"))],

@@ -1,4 +1,4 @@
-import type { RoundPoint } from "../wire-types.js";
+import type { BudgetUse, RoundPoint } from "../wire-types.js";
 
 /** The per-round values the charts plot. */
 export const METRICS = [
@@ -17,13 +17,27 @@ export const METRICS = [
 
 export type Metric = (typeof METRICS)[number];
 
+/** The column of one budgeted resource's share spent (spent / budget, 1 = all of it). */
+export type ShareKey = `share-${string}`;
+
+/** A column of a run's series: a fixed metric, or a resource's share of its budget spent. */
+export type SeriesKey = Metric | ShareKey;
+
+export function shareKey(resource: string): ShareKey {
+  return `share-${resource}`;
+}
+
 /**
- * One run's rounds as columns (what uPlot draws), the latest `capacity` only. Trimming happens
- * in chunks so that appending stays cheap over thousands of rounds.
+ * One run's rounds as columns (what uPlot draws), the latest `capacity` only: the fixed metrics,
+ * and a share column for each budgeted resource (in the order they first appear; null in rounds
+ * without it). Trimming happens in chunks so that appending stays cheap over thousands of rounds.
  */
 export class RunSeries {
   readonly rounds: number[] = [];
   readonly values: Record<Metric, (number | null)[]>;
+  private readonly shares = new Map<string, (number | null)[]>();
+  /** The budgets of the latest round: spent and budget per resource. */
+  latestBudgets: readonly BudgetUse[] = [];
 
   constructor(readonly capacity: number) {
     this.values = Object.fromEntries(METRICS.map((m) => [m, []])) as unknown as Record<
@@ -48,13 +62,35 @@ export class RunSeries {
     if (last !== undefined && point.round <= last) return;
     this.rounds.push(point.round);
     for (const metric of METRICS) this.values[metric].push(point[metric]);
+    const budgets = point.budgets ?? [];
+    for (const use of budgets) {
+      if (!this.shares.has(use.resource)) {
+        this.shares.set(use.resource, new Array<number | null>(this.rounds.length - 1).fill(null));
+      }
+    }
+    for (const [resource, column] of this.shares) {
+      const use = budgets.find((u) => u.resource === resource);
+      column.push(use === undefined ? null : use.spent / use.budget);
+    }
+    if (budgets.length > 0) this.latestBudgets = budgets;
     const slack = Math.max(1, Math.ceil(this.capacity / 10));
     if (this.rounds.length >= this.capacity + slack) this.trim(this.rounds.length - this.capacity);
   }
 
-  /** The latest value of a metric that is not null. */
-  latest(metric: Metric): number | null {
-    const column = this.values[metric];
+  /** The budgeted resources seen, in the order they first appeared. */
+  get resources(): string[] {
+    return [...this.shares.keys()];
+  }
+
+  /** A column by its key (empty for a resource this run has no budget of). */
+  column(key: SeriesKey): readonly (number | null)[] {
+    if (key.startsWith("share-")) return this.shares.get(key.slice("share-".length)) ?? [];
+    return this.values[key as Metric];
+  }
+
+  /** The latest value of a column that is not null. */
+  latest(key: SeriesKey): number | null {
+    const column = this.column(key);
     for (let k = column.length - 1; k >= 0; k--) if (column[k] !== null) return column[k];
     return null;
   }
@@ -62,6 +98,7 @@ export class RunSeries {
   private trim(count: number): void {
     this.rounds.splice(0, count);
     for (const metric of METRICS) this.values[metric].splice(0, count);
+    for (const column of this.shares.values()) column.splice(0, count);
   }
 }
 
@@ -78,7 +115,7 @@ export type Columns = [number[], ...(number | null)[][]];
 export function alignRuns(
   current: RunSeries | null,
   previous: RunSeries | null,
-  metrics: readonly Metric[],
+  metrics: readonly SeriesKey[],
   keep: (v: number) => boolean = () => true,
 ): Columns {
   const a = current?.rounds ?? [];
@@ -98,8 +135,8 @@ export function alignRuns(
     fromA.push(ra === r ? i++ : -1);
     fromB.push(rb === r ? j++ : -1);
   }
-  const column = (series: RunSeries | null, index: number[], metric: Metric) => {
-    const values = series?.values[metric] ?? [];
+  const column = (series: RunSeries | null, index: number[], metric: SeriesKey) => {
+    const values = series?.column(metric) ?? [];
     return index.map((k) => {
       const v = k < 0 ? null : values[k];
       return v === null || v === undefined || !keep(v) ? null : v;

@@ -18,8 +18,9 @@ export function sampleRun(over: Partial<RunRecord> = {}): RunRecord {
     beta: 2.5,
     delta: 0.3,
     rho: 1.2,
-    spent: 14.9,
-    budget: 15,
+    budget: { time: 15 },
+    spent: { time: 14.9, bytes: 1.2e6 },
+    binding: "time",
     ...over,
   };
 }
@@ -45,8 +46,10 @@ export function sampleRounds(
   taus: number[],
 ): RoundRecord[] {
   let spent = 0;
+  let bytes = 0;
   return taus.map((tau, i) => {
     spent += 0.013 * tau + 0.13;
+    bytes += 5 * 18_900;
     return {
       model: "svm",
       caseId,
@@ -64,7 +67,8 @@ export function sampleRounds(
       delta: 0.3,
       c: 0.013,
       b: 0.13,
-      spent,
+      timeSpent: spent,
+      bytesSpent: bytes,
       nodesReported: 5,
     };
   });

@@ -1,6 +1,7 @@
 import type { LogEntry } from "../protocol/message-log.js";
 import type { Preview } from "../protocol/messages.js";
 import { toBase64 } from "./base64.js";
+import { decidedPoint, runPoints } from "./controller-view.js";
 import { type DashboardLimits, DEFAULT_LIMITS, DIGIT_BYTES } from "./dashboard-limits.js";
 import type {
   DashboardChange,
@@ -10,7 +11,6 @@ import type {
   TestDigit,
 } from "./dashboard-source.js";
 import { logLine } from "./log-line.js";
-import { roundPoint } from "./round-point.js";
 import { runHeader } from "./run-pair.js";
 import { SourceBook } from "./source-book.js";
 import type {
@@ -84,7 +84,7 @@ export class DashboardState {
           run: { ...change.run, endedAt: null, endReason: null, points: [] },
         };
       case "round":
-        return { type: "round", runId: change.runId, point: roundPoint(change.event) };
+        return { type: "round", runId: change.runId, point: decidedPoint(change.event) };
       case "node": {
         if (before === undefined || !samePreview(before.preview, change.node.preview)) {
           return { type: "node", node: this.wireNode(change.node) };
@@ -150,7 +150,7 @@ export class DashboardState {
 }
 
 function wireRun(run: RunRecord): WireRun {
-  return { ...runHeader(run), points: run.events.map(roundPoint) };
+  return { ...runHeader(run), points: runPoints(run.events) };
 }
 
 function copy(values: readonly number[] | null): number[] | null {

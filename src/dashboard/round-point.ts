@@ -1,3 +1,4 @@
+import { tauChangeLine } from "../aggregator/round-note.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import type { RoundPoint } from "./wire-types.js";
 
@@ -31,5 +32,6 @@ export function roundPoint(event: RoundEvent): RoundPoint {
     reported: event.reported.length,
     failed: event.failed.length,
     fault: event.fault?.code ?? null,
+    tauChange: tauChangeLine(event),
   };
 }

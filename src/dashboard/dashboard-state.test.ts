@@ -104,6 +104,11 @@ describe("DashboardState and the controller panel", () => {
     expect(points.flatMap((p) => (p.decision ? [p.round] : []))).toEqual([17, 20]);
     expect(points[16].decision?.search?.curve.g).toHaveLength(100);
     expect(points[19].tauChange).toBe("round 20: tau 20 -> 21: b (time) 0.01 -> 0.1");
+    // A new run: the one before keeps its points, without decisions.
+    state.apply({ type: "run-start", run: { id: "r2", setup, startedAt: 1 } });
+    const previous = state.snapshot("open").previousRun?.points ?? [];
+    expect(previous).toHaveLength(20);
+    expect(previous.some((p) => p.decision !== undefined)).toBe(false);
   });
 });
 

@@ -11,6 +11,7 @@ import type {
   TestDigit,
 } from "./dashboard-source.js";
 import { logLine } from "./log-line.js";
+import { roundPoint } from "./round-point.js";
 import { runHeader } from "./run-pair.js";
 import { SourceBook } from "./source-book.js";
 import type {
@@ -65,7 +66,8 @@ export class DashboardState {
       limits: { roundsPerRun: this.limits.roundsPerRun, logLines: this.limits.logLines },
       settings: state.settings,
       run: state.run && wireRun(state.run),
-      previousRun: state.previousRun && wireRun(state.previousRun),
+      // The previous run is drawn faint: its points without the controller's decisions.
+      previousRun: state.previousRun && wireRun(state.previousRun, false),
       nodes: state.nodes.map((node) => this.wireNode(node)),
       test: state.test && {
         ...state.test,
@@ -149,8 +151,11 @@ export class DashboardState {
   }
 }
 
-function wireRun(run: RunRecord): WireRun {
-  return { ...runHeader(run), points: runPoints(run.events) };
+function wireRun(run: RunRecord, decisions = true): WireRun {
+  return {
+    ...runHeader(run),
+    points: decisions ? runPoints(run.events) : run.events.map(roundPoint),
+  };
 }
 
 function copy(values: readonly number[] | null): number[] | null {

@@ -70,8 +70,9 @@ export interface RoundPoint {
   /** Why tau changes after this round (`round 7: tau 10 -> 31: b (time) 0.131 -> 1.31`), else null. */
   readonly tauChange: string | null;
   /**
-   * The controller's decision after this round, with its G(tau) curve: only on the newest round
-   * (and on the newest one with a search, when that is older), so a run carries two curves at most.
+   * The controller's decision after this round, with its G(tau) curve: only on a streamed round
+   * and, in a snapshot's current run, on the newest round and the newest one with a search (two
+   * curves at most; none in the previous run).
    */
   readonly decision?: WireDecision;
 }

@@ -13,6 +13,7 @@ import { createSimulation } from "../sim/create-simulation.js";
 import { Aggregator, type AggregatorOptions } from "./aggregator.js";
 import type { LearningSetup } from "./learning-setup.js";
 import { runConfigOf, setupMessageOf } from "./learning-setup.js";
+import { tauChangeLine } from "./round-note.js";
 import type { RunSummary } from "./run-summary.js";
 import { type Behaviour, FakeNode } from "./test-support/fake-node.js";
 import { syntheticSplit } from "./test-support/synthetic-split.js";
@@ -115,7 +116,7 @@ function register(name: string, token = ""): Uint8Array {
 
 describe("Aggregator", () => {
   it("runs a federation over WebSocket that equals the simulator's to 1e-12", async () => {
-    const { aggregator, results, log } = await start();
+    const { aggregator, results, log, events } = await start();
     for (const name of ["a", "b", "c"]) await node(aggregator, name);
     const [summaries] = await Promise.all([aggregator.done]);
     expect(summaries).toHaveLength(1);
@@ -165,6 +166,13 @@ describe("Aggregator", () => {
     const measured = result.spent.bytes ?? 0;
     expect(Math.abs((simulated.spent.bytes ?? 0) - measured)).toBeLessThan(0.05 * measured);
     expect(summary).toMatchObject({ budget: null, binding: "rounds" });
+
+    // One note per tau change, not per round: fixed tau 2, then tau 1 for the evaluation round.
+    const notes = log.flatMap((e) => (e.kind === "note" ? [e.text] : []));
+    const changes = notes.filter((t) => /^round \d+: tau /.test(t));
+    expect(changes).toEqual(events.flatMap((e) => tauChangeLine(e) ?? []));
+    expect(changes).toEqual([`round 6: ${events[5].control.output.change.text}`]);
+    expect(changes[0]).toMatch(/^round 6: tau 2 -> 1: budget spent/);
   });
 
   it("leaves out a node that sends NaN, misses the deadline or drops, and lets it rejoin", async () => {

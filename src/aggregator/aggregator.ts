@@ -45,7 +45,7 @@ import {
   type DeadlinePolicy,
   roundDeadlineMs,
 } from "./round-deadline.js";
-import { describeRound } from "./round-note.js";
+import { describeRound, tauChangeLine } from "./round-note.js";
 import { RunCheckpoint, type RunIdentity } from "./run-checkpoint.js";
 import { RunFiles, runFilePaths } from "./run-files.js";
 import { type RunSummary, runSummary } from "./run-summary.js";
@@ -653,6 +653,8 @@ export class Aggregator {
           // Formatting the line costs CPU next to the nodes: only when somebody listens.
           if (this.options.log !== undefined) {
             this.note("info", describeRound(event, participants.length));
+            const why = tauChangeLine(event);
+            if (why !== null) this.note("info", why);
           }
           this.options.onRound?.(event, { runId, run: k });
           for (const id of event.reported) {

@@ -20,3 +20,14 @@ function ms(seconds: number): string {
   const m = seconds * 1000;
   return `${m < 10 ? m.toFixed(2) : m.toFixed(1)} ms`;
 }
+
+/**
+ * Why tau changes after a round, in one line for the log and the dashboard, e.g.
+ * `round 7: tau 10 -> 31: b (time) 0.131 -> 1.31` (the controller's `output.change.text`); null
+ * when the next round keeps the round's tau, or none follows: one line per change, not per round.
+ */
+export function tauChangeLine(e: RoundEvent): string | null {
+  const { tau, change } = e.control.output;
+  if (tau === null || tau === e.tau) return null;
+  return `round ${e.round}: ${change.text}`;
+}

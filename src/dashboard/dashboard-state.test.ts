@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { roundEventFixture } from "../aggregator/test-support/round-event-fixture.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import { BoundedList } from "./bounded-list.js";
 import { ClientQueue } from "./client-queue.js";
@@ -150,6 +151,44 @@ describe("DashboardState round points", () => {
       ["time"],
     ]);
     expect(points[1]).toMatchObject({ spent: 0.28, budget: 30 });
+  });
+});
+
+describe("DashboardState and the controller panel", () => {
+  it("streams each round with its decision and keeps one or two curves per run", () => {
+    const state = new DashboardState(empty);
+    const setup = {
+      model: "svm",
+      task: "even-odd",
+      case: 1,
+      tauMode: "adaptive",
+      budgetSeconds: 30,
+      nodes: 1,
+    } as const;
+    state.apply({ type: "run-start", run: { id: "r1", setup, startedAt: 0 } });
+    for (let k = 1; k <= 20; k++) {
+      const change = state.apply({
+        type: "round",
+        runId: "r1",
+        event: roundEventFixture({
+          round: k,
+          tau: k,
+          next: k + 1,
+          search: k < 18 ? undefined : null,
+        }),
+      });
+      expect(change?.type === "round" && change.point.decision?.nextTau).toBe(k + 1);
+    }
+    const points = state.snapshot("open").run?.points ?? [];
+    expect(points).toHaveLength(20);
+    expect(points.flatMap((p) => (p.decision ? [p.round] : []))).toEqual([17, 20]);
+    expect(points[16].decision?.search?.curve.g).toHaveLength(100);
+    expect(points[19].tauChange).toBe("round 20: tau 20 -> 21: b (time) 0.01 -> 0.1");
+    // A new run: the one before keeps its points, without decisions.
+    state.apply({ type: "run-start", run: { id: "r2", setup, startedAt: 1 } });
+    const previous = state.snapshot("open").previousRun?.points ?? [];
+    expect(previous).toHaveLength(20);
+    expect(previous.some((p) => p.decision !== undefined)).toBe(false);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { LogEntry } from "../protocol/message-log.js";
 import type { Preview } from "../protocol/messages.js";
 import { toBase64 } from "./base64.js";
+import { decidedPoint, runPoints } from "./controller-view.js";
 import { type DashboardLimits, DEFAULT_LIMITS, DIGIT_BYTES } from "./dashboard-limits.js";
 import type {
   DashboardChange,
@@ -65,7 +66,8 @@ export class DashboardState {
       limits: { roundsPerRun: this.limits.roundsPerRun, logLines: this.limits.logLines },
       settings: state.settings,
       run: state.run && wireRun(state.run),
-      previousRun: state.previousRun && wireRun(state.previousRun),
+      // The previous run is drawn faint: its points without the controller's decisions.
+      previousRun: state.previousRun && wireRun(state.previousRun, false),
       nodes: state.nodes.map((node) => this.wireNode(node)),
       test: state.test && {
         ...state.test,
@@ -84,7 +86,7 @@ export class DashboardState {
           run: { ...change.run, endedAt: null, endReason: null, points: [] },
         };
       case "round":
-        return { type: "round", runId: change.runId, point: roundPoint(change.event) };
+        return { type: "round", runId: change.runId, point: decidedPoint(change.event) };
       case "node": {
         if (before === undefined || !samePreview(before.preview, change.node.preview)) {
           return { type: "node", node: this.wireNode(change.node) };
@@ -149,8 +151,11 @@ export class DashboardState {
   }
 }
 
-function wireRun(run: RunRecord): WireRun {
-  return { ...runHeader(run), points: run.events.map(roundPoint) };
+function wireRun(run: RunRecord, decisions = true): WireRun {
+  return {
+    ...runHeader(run),
+    points: decisions ? runPoints(run.events) : run.events.map(roundPoint),
+  };
 }
 
 function copy(values: readonly number[] | null): number[] | null {

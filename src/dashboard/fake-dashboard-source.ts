@@ -417,7 +417,13 @@ export class FakeDashboardSource implements DashboardSource {
           kind: nextTau === null ? null : "full",
           search: null,
           binding: null,
-          change: { cause: "unchanged", text: "a made-up run of the fake source" },
+          change: {
+            cause: nextTau === tau ? "unchanged" : "costs",
+            text:
+              nextTau === tau
+                ? "a made-up run of the fake source"
+                : `tau ${tau} -> ${nextTau}: made up by the fake source`,
+          },
         },
       },
       wallSeconds: wall,

@@ -89,6 +89,7 @@ describe("PageStore budget series", () => {
   } as const;
   const point = (round: number, budgets: BudgetUse[]): RoundPoint => ({
     round,
+    tauChange: null,
     kind: "full",
     tau: 1,
     tauDone: 1,

@@ -1,3 +1,4 @@
+import { tauChangeLine } from "../aggregator/round-note.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import type { BudgetUse, RoundPoint } from "./wire-types.js";
 
@@ -32,6 +33,7 @@ export function roundPoint(event: RoundEvent): RoundPoint {
     reported: event.reported.length,
     failed: event.failed.length,
     fault: event.fault?.code ?? null,
+    tauChange: tauChangeLine(event),
   };
 }
 

@@ -23,6 +23,7 @@ function point(round: number, loss: number | null = 1 / round): RoundPoint {
     reported: 5,
     failed: 0,
     fault: null,
+    tauChange: null,
   };
 }
 

@@ -76,6 +76,53 @@ export interface RoundPoint {
   readonly failed: number;
   /** A fault of the round ("aggregate-not-finite", "no-reports"), else null. */
   readonly fault: string | null;
+  /** Why tau changes after this round (`round 7: tau 10 -> 31: b (time) 0.131 -> 1.31`), else null. */
+  readonly tauChange: string | null;
+  /**
+   * The controller's decision after this round, with its G(tau) curve: only on a streamed round
+   * and, in a snapshot's current run, on the newest round and the newest one with a search (two
+   * curves at most; none in the previous run).
+   */
+  readonly decision?: WireDecision;
+}
+
+/** A tau decision as the controller panel shows it (the round event's `control.output`). */
+export interface WireDecision {
+  /** The next round's tau; null when the run is over. */
+  readonly nextTau: number | null;
+  /** "start", "estimates", "costs", "budget", "nodes", "unchanged", "end"... */
+  readonly cause: string;
+  /** Why, e.g. `tau 10 -> 31: b (time) 0.131 -> 1.31`. */
+  readonly text: string;
+  /** The resource that made the next round the last full one (or shortened it), else null. */
+  readonly binding: string | null;
+  /** The search behind it; null when tau was not searched (fixed, first, last rounds). */
+  readonly search: WireSearch | null;
+}
+
+/** The bound G(tau) the search minimised: its inputs, its result and its curve. */
+export interface WireSearch {
+  readonly beta: number | null;
+  readonly delta: number | null;
+  readonly rho: number | null;
+  /** Per budgeted resource: the budget R_m the search counted on (total or what is left), c_m, b_m. */
+  readonly resources: readonly {
+    readonly name: string;
+    readonly budget: number | null;
+    readonly c: number | null;
+    readonly b: number | null;
+  }[];
+  /** Candidates 1 .. lastCandidate. */
+  readonly lastCandidate: number;
+  readonly argmin: number;
+  /** G(argmin); null when no candidate was feasible. */
+  readonly objective: number | null;
+  /**
+   * G(tau) at the candidates, tau ascending: finite and positive values only (infeasible ones
+   * left out), every candidate up to 100 of them, else 100 spread evenly with the chosen tau and
+   * the argmin among them.
+   */
+  readonly curve: { readonly tau: readonly number[]; readonly g: readonly number[] };
 }
 
 /** A run without its rounds: what it is, when it started and ended, and why it ended. */

@@ -10,8 +10,10 @@ import { alive, allGone, type Demo, startDemo } from "./support/demo-process.js"
 /**
  * The demonstration as a visitor meets it, in Debian's Chromium: `fedtau demo` (real aggregator
  * and node processes), the page live, then the controls: case 2 gives each node two digits; 300
- * ms of added delay makes b jump, and adaptive tau climbs after it. Screenshots go to
- * reports/screenshots/; FEDTAU_DOCS_SCREENSHOT=1 also copies the last one to docs/screenshot.png.
+ * ms of added delay makes b jump, adaptive tau climbs after it and the controller panel says why;
+ * a phone-wide window keeps one column. Screenshots go to reports/screenshots/;
+ * FEDTAU_DOCS_SCREENSHOT=1 also copies the page after the delay to docs/screenshot.png and its
+ * controller panel to docs/controller.png.
  */
 const CHROMIUM = "/usr/bin/chromium";
 const itChromium = itNeeds({
@@ -99,6 +101,12 @@ describe("the dashboard in Chromium", () => {
         .count();
       expect(marked).toBe(cells);
       expect(await page.locator("#nodes article.node").count()).toBe(5);
+      // The controller panel: the latest search's G(tau) curve, the chosen tau marked on it.
+      await page.waitForFunction(() => {
+        const chart = document.querySelector<HTMLElement>("#bound-chart");
+        return Number(chart?.dataset.points) >= 5 && (chart?.dataset.chosen ?? "") !== "";
+      });
+      expect(await page.locator("#controller .controller-inputs dd").count()).toBeGreaterThan(1);
       await shoot(page, "1-case-1.png");
 
       // Case 2: the run restarts, each node holds two digits.
@@ -131,12 +139,19 @@ describe("the dashboard in Chromium", () => {
           n.textContent?.includes("delay 300 ms"),
         ),
       );
+      const applied = Number(
+        await page.getAttribute("#charts .chart[data-latest-b]", "data-points"),
+      );
       await page.waitForFunction(
         (b) =>
           Number(
             document.querySelector("#charts .chart[data-latest-b]")?.getAttribute("data-latest-b"),
           ) > b,
         0.55,
+      );
+      // The round that measured the delay (the rounds of the current run so far).
+      const delayed = Number(
+        await page.getAttribute("#charts .chart[data-latest-b]", "data-points"),
       );
       await page.waitForFunction(
         (tau) =>
@@ -147,14 +162,72 @@ describe("the dashboard in Chromium", () => {
           ) > tau,
         tau0,
       );
+      // A reason line (newest first) for a round that ran with the delay, and the same line in
+      // the log.
+      const newest = "#tau-reasons li:first-child";
+      await page.waitForFunction(
+        ([sel, round]) =>
+          Number(document.querySelector<HTMLElement>(sel as string)?.dataset.round) >=
+          Number(round),
+        [newest, delayed],
+      );
+      if (process.env.FEDTAU_DOCS_SCREENSHOT === "1") {
+        // For the README, a moment when a reason on the panel since the delay is the aggregation
+        // cost b (the delay's doing); not required.
+        await page
+          .waitForFunction(
+            (round) =>
+              [...document.querySelectorAll<HTMLElement>("#tau-reasons li")].some(
+                (li) =>
+                  Number(li.dataset.round) >= round && /b \(time\)/.test(li.textContent ?? ""),
+              ),
+            applied,
+            { timeout: 20_000 },
+          )
+          .catch(() => undefined);
+      }
+      const reasons = await page.locator("#tau-reasons li").allTextContents();
+      expect(reasons.length).toBeLessThanOrEqual(12);
+      expect(reasons[0]).toMatch(/^round \d+: tau \d+ -> \d+/);
+      expect(
+        await page.locator("#log .log-line", { hasText: reasons[0] }).count(),
+      ).toBeGreaterThanOrEqual(1);
       const shot = await shoot(page, "3-delay-300ms.png");
+      const panel = join(SHOTS, "3-controller.png");
+      await page.locator("#controller").screenshot({ path: panel });
       expect(problems).toEqual([]);
       expect(statSync(shot).size).toBeGreaterThan(10_000);
       if (process.env.FEDTAU_DOCS_SCREENSHOT === "1") {
-        // The README's picture: small enough to commit.
+        // The README's pictures: small enough to commit.
         expect(statSync(shot).size).toBeLessThan(300_000);
         copyFileSync(shot, join(ROOT, "docs", "screenshot.png"));
+        copyFileSync(panel, join(ROOT, "docs", "controller.png"));
       }
+
+      // A phone, 390 px wide: one column, nothing wider than the screen, the panel in its column.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.waitForFunction(() => {
+        const plot = document.querySelector("#bound-chart canvas")?.getBoundingClientRect();
+        const box = document.querySelector("#controller")?.getBoundingClientRect();
+        return plot !== undefined && box !== undefined && plot.right <= box.right;
+      });
+      const phone = await page.evaluate(() => {
+        const box = (s: string) => {
+          const r = document.querySelector(s)?.getBoundingClientRect();
+          return r && { left: r.left, right: r.right, width: r.width };
+        };
+        return {
+          scrollWidth: document.documentElement.scrollWidth,
+          controller: box("#controller"),
+          charts: box("#charts"),
+        };
+      });
+      expect(phone.scrollWidth).toBeLessThanOrEqual(390);
+      expect(phone.controller?.left).toBeGreaterThanOrEqual(0);
+      expect(phone.controller?.right).toBeLessThanOrEqual(390);
+      expect(phone.charts?.width).toBeGreaterThan(300);
+      await page.locator("#controller").scrollIntoViewIfNeeded();
+      await shoot(page, "4-phone.png");
 
       // Ctrl-C ends the demo and every node process.
       demo.process.kill("SIGINT");

@@ -2,6 +2,7 @@ import "uplot/dist/uPlot.min.css";
 import "./style.css";
 import { ChartGrid } from "./chart-grid.js";
 import { ControlPanel } from "./control-panel.js";
+import { ControllerPanel } from "./controller-panel.js";
 import { byId } from "./dom.js";
 import { LiveConnection } from "./live-connection.js";
 import { LogView } from "./log-view.js";
@@ -22,6 +23,7 @@ const nodes = new NodePanels(byId("nodes"), byId("nodes-empty"));
 const test = new TestGrid(byId("test-grid"), byId("test-summary"));
 const log = new LogView(byId("log"));
 const controls = new ControlPanel(base, store);
+const controller = new ControllerPanel(byId("controller"));
 
 let frame: number | null = null;
 
@@ -38,16 +40,19 @@ function draw(): void {
   if (dirty.has("test")) test.draw(store);
   if (dirty.has("log")) log.draw(store);
   if (dirty.has("settings") || dirty.has("nodes")) controls.draw();
+  controller.draw();
   dirty.clear();
 }
 
 new LiveConnection(base, {
   onSnapshot: (snapshot) => {
     store.load(snapshot);
+    controller.book.load(snapshot);
     schedule();
   },
   onChange: (change) => {
     store.apply(change);
+    controller.book.apply(change);
     schedule();
   },
   onStatus: (status) => header.showConnection(status),

@@ -30,6 +30,7 @@ interface ExperimentFlags {
   control: "fedtau" | "paper";
   budget: number;
   cost: "simulated" | "measured";
+  record?: boolean;
   localCostScale: number;
   globalCostScale: number;
   sgd?: number;
@@ -65,6 +66,10 @@ export function registerExperimentCommand(program: Command): Command {
         "aggregations (b) come from a seeded model of the authors' SVM measurements,",
         "so equal flags give identical files on every machine (the report's",
         "timestamp aside); --cost measured times the real computation instead.",
+        "",
+        "--record also keeps each run's record in --out DIR/runs/<model>-case<k>-<tau>/:",
+        "rounds.jsonl (every round event, about 2 KB a round) and controller.json, which",
+        "`fedtau replay DIR` checks decision by decision.",
       ].join("\n"),
     )
     .addOption(
@@ -148,6 +153,10 @@ export function registerExperimentCommand(program: Command): Command {
         .argParser(integerArg("--seed", 0)),
     )
     .option("--out <dir>", "directory for the result files (created if missing)", DEFAULT_OUT)
+    .option(
+      "--record",
+      "also keep each run's record (rounds.jsonl, controller.json) in --out/runs/",
+    )
     .option("--quiet", "no progress and no summary; only errors")
     .addHelpText(
       "after",
@@ -157,6 +166,7 @@ export function registerExperimentCommand(program: Command): Command {
         "  fedtau experiment --sgd 100 --out results/svm",
         "  fedtau experiment --sgd 100 --global-cost-scale 10 --cases 2,4 --out results/slow-net",
         "  fedtau experiment --cases 1 --taus adaptive,1,10 --budget 5 --out /tmp/quick",
+        "  fedtau experiment --cases 1 --record --out exp && fedtau replay exp",
       ].join("\n"),
     )
     .action(async (flags: ExperimentFlags) => {
@@ -187,6 +197,7 @@ async function experimentAction(flags: ExperimentFlags): Promise<void> {
         phi: flags.phi,
         seed: flags.seed,
         out: flags.out,
+        record: flags.record === true,
       },
       display?.listener,
     );

@@ -1,9 +1,11 @@
 import { nodeTrainingRules } from "../core/control/control-mode.js";
+import type { ControllerConfig } from "../core/control/controller.js";
 import { Rng } from "../core/data/rng.js";
 import type { CostSource } from "../core/federation/cost-source.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
 import { runFederation } from "../core/federation/round-engine.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
+import { controllerConfigOf, type RunConfig } from "../core/federation/run-config.js";
 import type { Batch, Model, Objective } from "../core/models/model.js";
 import { createSimulation } from "../sim/create-simulation.js";
 import { simulatedCosts } from "../sim/simulated-costs.js";
@@ -27,6 +29,8 @@ export interface CaseContext {
 export interface RunOutcome {
   readonly record: RunRecord;
   readonly rounds: RoundRecord[];
+  /** The controller's config of the run: with its round events, a record `fedtau replay` checks. */
+  readonly controller: ControllerConfig;
 }
 
 /**
@@ -57,27 +61,25 @@ export async function runOne(
   });
   const rounds: RoundRecord[] = [];
   try {
-    const result = await runFederation(
-      {
-        modelSize: model.size,
-        initialWeights: model.initialWeights(new Rng(seed), data.train),
-        eta: settings.eta,
-        phi: settings.phi,
-        tauMode: spec.tau,
-        control: settings.control,
-        budget: { time: settings.budget },
+    const config: RunConfig = {
+      modelSize: model.size,
+      initialWeights: model.initialWeights(new Rng(seed), data.train),
+      eta: settings.eta,
+      phi: settings.phi,
+      tauMode: spec.tau,
+      control: settings.control,
+      budget: { time: settings.budget },
+    };
+    const result = await runFederation(config, {
+      links: sim.links,
+      costs: costSource(settings),
+      evaluate: (w) => testObjective.evaluate(w),
+      onRound: (event) => {
+        const record = roundRecord(spec, event);
+        rounds.push(record);
+        onRound?.(record, event);
       },
-      {
-        links: sim.links,
-        costs: costSource(settings),
-        evaluate: (w) => testObjective.evaluate(w),
-        onRound: (event) => {
-          const record = roundRecord(spec, event);
-          rounds.push(record);
-          onRound?.(record, event);
-        },
-      },
-    );
+    });
     if (result.status !== "completed") {
       const why = result.error?.message ?? result.status;
       throw new Error(
@@ -102,7 +104,7 @@ export async function runOne(
       spent: result.spent.time ?? Number.NaN,
       budget: settings.budget,
     };
-    return { record, rounds };
+    return { record, rounds, controller: controllerConfigOf(config) };
   } finally {
     sim.dispose();
   }

@@ -30,6 +30,7 @@ interface ExperimentFlags {
   control: "fedtau" | "paper";
   budget: number;
   cost: "simulated" | "measured";
+  costsFrom?: string;
   record?: boolean;
   localCostScale: number;
   globalCostScale: number;
@@ -65,7 +66,11 @@ export function registerExperimentCommand(program: Command): Command {
         "With --cost simulated (the default), the costs of local updates (c) and",
         "aggregations (b) come from a seeded model of the authors' SVM measurements,",
         "so equal flags give identical files on every machine (the report's",
-        "timestamp aside); --cost measured times the real computation instead.",
+        "timestamp aside); --cost measured times the real computation instead;",
+        "--costs-from DIR draws them, seeded, from a recorded run's measurements (an",
+        "aggregator's --out: each node's seconds per local update, the slowest node",
+        "setting the round's local time, and b of the rounds that lost no node), so",
+        "adaptive and fixed tau are compared on one real network's costs.",
         "",
         "--record also keeps each run's record in --out DIR/runs/<model>-case<k>-<tau>/:",
         "rounds.jsonl (every round event, about 2 KB a round) and controller.json, which",
@@ -122,6 +127,12 @@ export function registerExperimentCommand(program: Command): Command {
     )
     .addOption(
       new Option(
+        "--costs-from <dir>",
+        "draw c and b from this recorded run's measurements (a directory with rounds.jsonl) instead of the simulated model",
+      ),
+    )
+    .addOption(
+      new Option(
         "--local-cost-scale <factor>",
         "factor on the simulated cost of a local update (c)",
       )
@@ -166,6 +177,7 @@ export function registerExperimentCommand(program: Command): Command {
         "  fedtau experiment --sgd 100 --out results/svm",
         "  fedtau experiment --sgd 100 --global-cost-scale 10 --cases 2,4 --out results/slow-net",
         "  fedtau experiment --cases 1 --taus adaptive,1,10 --budget 5 --out /tmp/quick",
+        "  fedtau experiment --sgd 100 --costs-from aggregator-out --out results/my-network",
         "  fedtau experiment --cases 1 --record --out exp && fedtau replay exp",
       ].join("\n"),
     )
@@ -189,6 +201,7 @@ async function experimentAction(flags: ExperimentFlags): Promise<void> {
         control: flags.control,
         budget: flags.budget,
         cost: flags.cost,
+        costsFrom: flags.costsFrom ?? null,
         localCostScale: flags.localCostScale,
         globalCostScale: flags.globalCostScale,
         sgd: flags.sgd,

@@ -73,7 +73,7 @@ function settingsTable(s: ExperimentSettings): string {
     ["cases", s.cases.map((c) => `${c} (${CASE_NAMES[c]})`).join(", ")],
     ["tau settings", s.taus.map(formatTauSetting).join(", ")],
     ["budget", `${s.budget} s`],
-    ["cost", s.cost],
+    ["cost", s.costsFrom === null ? s.cost : `${s.cost}, drawn from ${s.costsFrom}`],
     ["local cost scale", String(s.localCostScale)],
     ["global cost scale", String(s.globalCostScale)],
     [

@@ -4,6 +4,7 @@ import { createModel, parseModelName } from "../core/models/create-model.js";
 import type { Model, Objective } from "../core/models/model.js";
 import { loadDataset } from "../datasets/load-dataset.js";
 import { writeRunRecord } from "../record/record-files.js";
+import { loadRecordedCosts } from "./costs-from.js";
 import { caseNodeData, prepareData } from "./experiment-data.js";
 import { writeExperimentFiles } from "./experiment-files.js";
 import {
@@ -54,6 +55,8 @@ export async function runExperiment(
   if (record === true && out === undefined) {
     throw new Error("Keeping the runs' records needs a directory to write them into (--out)");
   }
+  // Read before any run: a bad record fails at once.
+  const recorded = settings.costsFrom === null ? undefined : loadRecordedCosts(settings.costsFrom);
   const groups = planExperiment(settings);
   const total = countRuns(groups);
   const split = await loadDataset(settings.dataset);
@@ -80,7 +83,7 @@ export async function runExperiment(
     for (const group of groups) {
       const { model, trainObjective, testObjective } = models.get(group.model)!;
       const nodeData = caseNodeData(data, settings.nodes, group.caseId);
-      const ctx = { settings, model, data, trainObjective, testObjective, nodeData };
+      const ctx = { settings, model, data, trainObjective, testObjective, nodeData, recorded };
       for (const run of group.runs) {
         onProgress?.({ kind: "run-start", run, completed, total });
         const t0 = performance.now();

@@ -8,6 +8,7 @@ import type { RoundEvent } from "../core/federation/round-event.js";
 import { controllerConfigOf, type RunConfig } from "../core/federation/run-config.js";
 import type { Batch, Model, Objective } from "../core/models/model.js";
 import { createSimulation } from "../sim/create-simulation.js";
+import { type RecordedCostSamples, recordedCosts } from "../sim/recorded-costs.js";
 import { simulatedCosts } from "../sim/simulated-costs.js";
 import type { ExperimentData } from "./experiment-data.js";
 import type { ExperimentSettings } from "./experiment-options.js";
@@ -24,6 +25,8 @@ export interface CaseContext {
   /** The test data bound to the model once, evaluated every round. */
   readonly testObjective: Objective;
   readonly nodeData: readonly Batch[];
+  /** With cost "recorded": the samples the costs are drawn from (loadRecordedCosts). */
+  readonly recorded?: RecordedCostSamples;
 }
 
 export interface RunOutcome {
@@ -72,7 +75,7 @@ export async function runOne(
     };
     const result = await runFederation(config, {
       links: sim.links,
-      costs: costSource(settings),
+      costs: costSource(settings, ctx.recorded),
       evaluate: (w) => testObjective.evaluate(w),
       onRound: (event) => {
         const record = roundRecord(spec, event);
@@ -110,10 +113,19 @@ export async function runOne(
   }
 }
 
-function costSource(s: ExperimentSettings): CostSource {
+function costSource(s: ExperimentSettings, recorded: RecordedCostSamples | undefined): CostSource {
   if (s.cost === "measured") return measuredCosts();
   // A stream of its own, apart from the nodes' minibatch streams (Rng(seed).fork(i)).
   const costSeed = new Rng(s.seed).fork(0xc0575).nextU32();
+  if (s.cost === "recorded") {
+    if (recorded === undefined) throw new Error("Recorded costs need their samples");
+    return recordedCosts({
+      samples: recorded,
+      seed: costSeed,
+      localScale: s.localCostScale,
+      globalScale: s.globalCostScale,
+    });
+  }
   return simulatedCosts({
     seed: costSeed,
     localScale: s.localCostScale,

@@ -68,6 +68,7 @@ describe("architecture", () => {
       core: 0,
       protocol: 1,
       datasets: 1,
+      record: 1,
       transport: 2,
       sim: 3,
       node: 3,

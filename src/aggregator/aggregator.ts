@@ -5,6 +5,7 @@ import type { RunEnd } from "../core/federation/link.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
 import { type RoundEngineOptions, runFederation } from "../core/federation/round-engine.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
+import { controllerConfigOf } from "../core/federation/run-config.js";
 import type { RunResult } from "../core/federation/run-result.js";
 import type { Kernels } from "../core/linalg/kernels.js";
 import { getKernels } from "../core/linalg/select-kernels.js";
@@ -624,48 +625,47 @@ export class Aggregator {
       roundStart: sharedRoundStarts(runId),
       stopReason: (end) => this.stopReason(setup, run, end),
     };
-    const result = await runFederation(
-      runConfigOf(setup, model.size, model.initialWeights(setup.seed)),
-      {
-        links: participants.map((name) => new WebSocketLink(name, context)),
-        costs: measuredCosts(),
-        evaluate: (w) => {
-          verdicts = sample?.verdicts(model.model, w) ?? null;
-          return model.evaluate(w);
-        },
-        signal: runAbort.signal,
-        ...this.checkpointOptions(
-          k,
-          run,
-          files,
-          { run: k, runId, setup, participants, startedAt },
-          t0,
-        ),
-        onRound: (event) => {
-          const time = event.costs.time;
-          run.costs = { c: time?.c ?? null, b: time?.b ?? null };
-          if (event.kind !== "evaluation") run.fullRounds++;
-          files?.appendRound(event);
-          for (const f of event.failed) {
-            this.note("warn", `left out of round ${event.round}: [${f.code}] ${f.message}`, f.id);
-          }
-          if (event.fault !== null) this.note("warn", event.fault.message);
-          // Formatting the line costs CPU next to the nodes: only when somebody listens.
-          if (this.options.log !== undefined) {
-            this.note("info", describeRound(event, participants.length));
-            const why = tauChangeLine(event);
-            if (why !== null) this.note("info", why);
-          }
-          this.options.onRound?.(event, { runId, run: k });
-          for (const id of event.reported) {
-            const seconds = this.registry.current(id)?.lastLocalSeconds;
-            if (seconds !== undefined) this.board.localSeconds(id, seconds);
-          }
-          this.options.onEvent?.({ type: "round", runId, run: k, event, verdicts });
-          verdicts = null;
-        },
+    const config = runConfigOf(setup, model.size, model.initialWeights(setup.seed));
+    files?.writeController(controllerConfigOf(config));
+    const result = await runFederation(config, {
+      links: participants.map((name) => new WebSocketLink(name, context)),
+      costs: measuredCosts(),
+      evaluate: (w) => {
+        verdicts = sample?.verdicts(model.model, w) ?? null;
+        return model.evaluate(w);
       },
-    );
+      signal: runAbort.signal,
+      ...this.checkpointOptions(
+        k,
+        run,
+        files,
+        { run: k, runId, setup, participants, startedAt },
+        t0,
+      ),
+      onRound: (event) => {
+        const time = event.costs.time;
+        run.costs = { c: time?.c ?? null, b: time?.b ?? null };
+        if (event.kind !== "evaluation") run.fullRounds++;
+        files?.appendRound(event);
+        for (const f of event.failed) {
+          this.note("warn", `left out of round ${event.round}: [${f.code}] ${f.message}`, f.id);
+        }
+        if (event.fault !== null) this.note("warn", event.fault.message);
+        // Formatting the line costs CPU next to the nodes: only when somebody listens.
+        if (this.options.log !== undefined) {
+          this.note("info", describeRound(event, participants.length));
+          const why = tauChangeLine(event);
+          if (why !== null) this.note("info", why);
+        }
+        this.options.onRound?.(event, { runId, run: k });
+        for (const id of event.reported) {
+          const seconds = this.registry.current(id)?.lastLocalSeconds;
+          if (seconds !== undefined) this.board.localSeconds(id, seconds);
+        }
+        this.options.onEvent?.({ type: "round", runId, run: k, event, verdicts });
+        verdicts = null;
+      },
+    });
     this.current = undefined;
     this.abort.signal.removeEventListener("abort", endRun);
     if (this.runAbort === runAbort) this.runAbort = undefined;

@@ -1,12 +1,19 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ControllerConfig } from "../core/control/controller.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import type { RunId } from "../protocol/index.js";
+import { CONTROLLER_FILE, ROUNDS_FILE, writeControllerFile } from "../record/record-files.js";
 import type { RunSummary } from "./run-summary.js";
 
-/** The files of one run: rounds.jsonl (as it goes), summary.json and weights.json (at the end). */
+/**
+ * The files of one run: controller.json (at the start), rounds.jsonl (as it goes), summary.json
+ * and weights.json (at the end). controller.json and rounds.jsonl are the run's record, which
+ * `fedtau replay` checks.
+ */
 export interface RunFilePaths {
   readonly dir: string;
+  readonly controller: string;
   readonly rounds: string;
   readonly summary: string;
   readonly weights: string;
@@ -19,7 +26,8 @@ export function runFilePaths(out: string, run: number, single: boolean): RunFile
   const dir = single ? out : join(out, `run-${run}`);
   return {
     dir,
-    rounds: join(dir, "rounds.jsonl"),
+    controller: join(dir, CONTROLLER_FILE),
+    rounds: join(dir, ROUNDS_FILE),
     summary: join(dir, "summary.json"),
     weights: join(dir, "weights.json"),
   };
@@ -43,6 +51,14 @@ export class RunFiles {
       this.bytes = kept.bytes;
       this.lines = kept.lines;
     }
+  }
+
+  /**
+   * The controller's config, written atomically before the first round (again on resume: the
+   * same config), so that the record replays on its own.
+   */
+  writeController(config: ControllerConfig): void {
+    writeControllerFile(this.paths.dir, config);
   }
 
   /** One RoundEvent as one JSON line (NaN and Infinity as null, as JSON has them). */

@@ -33,6 +33,8 @@ interface ExperimentFlags {
   control: "fedtau" | "paper";
   budget: Budget;
   cost: "simulated" | "measured";
+  costsFrom?: string;
+  record?: boolean;
   localCostScale: number;
   globalCostScale: number;
   sgd?: number;
@@ -79,6 +81,15 @@ export function registerExperimentCommand(program: Command): Command {
         "--budget time=15,bytes=2MB adds a byte budget: the bytes the runs' RoundStart",
         "and RoundResult frames would take on a networked node's WebSocket. Every run",
         "stops at whichever binds, and adaptive tau is searched under both.",
+        "",
+        "--costs-from DIR draws them, seeded, from a recorded run's measurements (an",
+        "aggregator's --out: each node's seconds per local update, the slowest node",
+        "setting the round's local time, and b of the rounds that lost no node), so",
+        "adaptive and fixed tau are compared on one real network's costs.",
+        "",
+        "--record also keeps each run's record in --out DIR/runs/<model>-case<k>-<tau>/:",
+        "rounds.jsonl (every round event, about 2 KB a round) and controller.json, which",
+        "`fedtau replay DIR` checks decision by decision.",
       ].join("\n"),
     )
     .addOption(
@@ -127,6 +138,12 @@ export function registerExperimentCommand(program: Command): Command {
     )
     .addOption(
       new Option(
+        "--costs-from <dir>",
+        "draw c and b from this recorded run's measurements (a directory with rounds.jsonl) instead of the simulated model",
+      ),
+    )
+    .addOption(
+      new Option(
         "--local-cost-scale <factor>",
         "factor on the simulated cost of a local update (c)",
       )
@@ -158,6 +175,10 @@ export function registerExperimentCommand(program: Command): Command {
         .argParser(integerArg("--seed", 0)),
     )
     .option("--out <dir>", "directory for the result files (created if missing)", DEFAULT_OUT)
+    .option(
+      "--record",
+      "also keep each run's record (rounds.jsonl, controller.json) in --out/runs/",
+    )
     .option("--quiet", "no progress and no summary; only errors")
     .addHelpText(
       "after",
@@ -168,6 +189,8 @@ export function registerExperimentCommand(program: Command): Command {
         "  fedtau experiment --sgd 100 --global-cost-scale 10 --cases 2,4 --out results/slow-net",
         "  fedtau experiment --cases 1 --taus adaptive,1,10 --budget 5 --out /tmp/quick",
         "  fedtau experiment --sgd 100 --cases 1 --taus adaptive,10 --budget time=15,bytes=2MB",
+        "  fedtau experiment --sgd 100 --costs-from aggregator-out --out results/my-network",
+        "  fedtau experiment --cases 1 --record --out exp && fedtau replay exp",
       ].join("\n"),
     )
     .action(async (flags: ExperimentFlags) => {
@@ -194,6 +217,7 @@ async function experimentAction(flags: ExperimentFlags): Promise<void> {
         control: flags.control,
         budget: flags.budget,
         cost: flags.cost,
+        costsFrom: flags.costsFrom ?? null,
         localCostScale: flags.localCostScale,
         globalCostScale: flags.globalCostScale,
         sgd: flags.sgd,
@@ -202,6 +226,7 @@ async function experimentAction(flags: ExperimentFlags): Promise<void> {
         phi: flags.phi,
         seed: flags.seed,
         out: flags.out,
+        record: flags.record === true,
       },
       display?.listener,
     );

@@ -4,6 +4,7 @@ import { registerBenchCommand } from "./bench-command.js";
 import { registerDemoCommand } from "./demo-command.js";
 import { registerExperimentCommand } from "./experiment-command.js";
 import { registerNodeCommand } from "./node-command.js";
+import { registerReplayCommand } from "./replay-command.js";
 
 /** Builds the `fedtau` command with every subcommand registered. */
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerExperimentCommand(program);
   registerBenchCommand(program);
   registerNodeCommand(program);
+  registerReplayCommand(program);
   return program;
 }
 

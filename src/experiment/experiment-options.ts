@@ -7,7 +7,8 @@ import type { MinibatchStreams } from "../core/train/node-rng.js";
 import { ALL_CASES, type CaseId } from "./case-setting.js";
 import { DEFAULT_TAU_SETTINGS, formatTauSetting, type TauSetting } from "./tau-setting.js";
 
-export type CostMode = "simulated" | "measured";
+/** "recorded": drawn from a recorded run's measurements (`costsFrom`). */
+export type CostMode = "simulated" | "measured" | "recorded";
 
 /**
  * Everything that defines an experiment. Two experiments with equal settings and
@@ -32,6 +33,8 @@ export interface ExperimentSettings {
    */
   readonly budget: Budget;
   readonly cost: CostMode;
+  /** With cost "recorded": the recorded run (its directory) whose measured costs are drawn. */
+  readonly costsFrom: string | null;
   /** Factor on the simulated cost of one local update (c). */
   readonly localCostScale: number;
   /** Factor on the simulated cost of one aggregation (b). */
@@ -61,6 +64,7 @@ export const DEFAULT_SETTINGS: ExperimentSettings = {
   control: DEFAULT_CONTROL,
   budget: 15,
   cost: "simulated",
+  costsFrom: null,
   localCostScale: 1,
   globalCostScale: 1,
   sgd: undefined,
@@ -73,7 +77,9 @@ export const DEFAULT_SETTINGS: ExperimentSettings = {
 /** Fills in defaults and checks every value; throws an Error naming the bad option. */
 export function resolveSettings(options: ExperimentOptions = {}): ExperimentSettings {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const s = { ...DEFAULT_SETTINGS, ...defined } as ExperimentSettings;
+  const s = { ...DEFAULT_SETTINGS, ...defined } as {
+    -readonly [K in keyof ExperimentSettings]: ExperimentSettings[K];
+  };
   if (s.models.length === 0) throw new Error("No model given");
   if (new Set(s.models).size !== s.models.length) throw new Error("A model is listed twice");
   for (const m of s.models) parseModelName(m);
@@ -100,8 +106,16 @@ export function resolveSettings(options: ExperimentOptions = {}): ExperimentSett
     throw new Error(`Bad control "${s.control}": expected ${CONTROL_MODES.join(" or ")}`);
   }
   requireBudget(s.budget);
-  if (s.cost !== "simulated" && s.cost !== "measured") {
-    throw new Error(`Bad cost mode "${s.cost}": expected simulated or measured`);
+  if (s.cost !== "simulated" && s.cost !== "measured" && s.cost !== "recorded") {
+    throw new Error(`Bad cost mode "${s.cost}": expected simulated, measured or recorded`);
+  }
+  if (s.costsFrom !== null) {
+    if (s.cost === "measured") {
+      throw new Error("Costs drawn from a record (--costs-from) cannot also be measured");
+    }
+    s.cost = "recorded";
+  } else if (s.cost === "recorded") {
+    throw new Error("Recorded costs need the record to draw them from (--costs-from DIR)");
   }
   requirePositive("local cost scale", s.localCostScale);
   requirePositive("global cost scale", s.globalCostScale);

@@ -83,7 +83,7 @@ function settingsTable(s: ExperimentSettings): string {
     ["cases", plannedCases(s).join(", ")],
     ["tau settings", s.taus.map(formatTauSetting).join(", ")],
     ["budget", formatBudget(s.budget)],
-    ["cost", s.cost],
+    ["cost", s.costsFrom === null ? s.cost : `${s.cost}, drawn from ${s.costsFrom}`],
     ["local cost scale", String(s.localCostScale)],
     ["global cost scale", String(s.globalCostScale)],
     [

@@ -32,6 +32,7 @@ export function settingsJson(s: ExperimentSettings): Record<string, unknown> {
     taus: s.taus.map((t) => (t === "adaptive" ? formatTauSetting(t) : t)),
     budget: budgetTable(s.budget),
     cost: s.cost,
+    costsFrom: s.costsFrom,
     localCostScale: s.localCostScale,
     globalCostScale: s.globalCostScale,
     sgd: s.sgd ?? null,

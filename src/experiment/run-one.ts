@@ -1,4 +1,5 @@
 import { nodeTrainingRules } from "../core/control/control-mode.js";
+import type { ControllerConfig } from "../core/control/controller.js";
 import { Rng } from "../core/data/rng.js";
 import { bindingResource } from "../core/federation/binding-resource.js";
 import { budgetTable } from "../core/federation/budget.js";
@@ -6,8 +7,10 @@ import { type CostSource, performanceClock } from "../core/federation/cost-sourc
 import { measuredCosts } from "../core/federation/measured-costs.js";
 import { runFederation } from "../core/federation/round-engine.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
+import { controllerConfigOf, type RunConfig } from "../core/federation/run-config.js";
 import type { Batch, Model, Objective } from "../core/models/model.js";
 import { createSimulation } from "../sim/create-simulation.js";
+import { type RecordedCostSamples, recordedCosts } from "../sim/recorded-costs.js";
 import { simulatedCosts } from "../sim/simulated-costs.js";
 import { caseLabel } from "./case-setting.js";
 import type { ExperimentData } from "./experiment-data.js";
@@ -25,11 +28,15 @@ export interface CaseContext {
   /** The test data bound to the model once, evaluated every round. */
   readonly testObjective: Objective;
   readonly nodeData: readonly Batch[];
+  /** With cost "recorded": the samples the costs are drawn from (loadRecordedCosts). */
+  readonly recorded?: RecordedCostSamples;
 }
 
 export interface RunOutcome {
   readonly record: RunRecord;
   readonly rounds: RoundRecord[];
+  /** The controller's config of the run: with its round events, a record `fedtau replay` checks. */
+  readonly controller: ControllerConfig;
 }
 
 /**
@@ -65,28 +72,26 @@ export async function runOne(
   });
   const rounds: RoundRecord[] = [];
   try {
-    const result = await runFederation(
-      {
-        modelSize: model.size,
-        initialWeights: model.initialWeights(new Rng(seed), data.train),
-        eta: settings.eta,
-        phi: settings.phi,
-        tauMode: spec.tau,
-        control: settings.control,
-        budget: budgetTable(settings.budget),
+    const config: RunConfig = {
+      modelSize: model.size,
+      initialWeights: model.initialWeights(new Rng(seed), data.train),
+      eta: settings.eta,
+      phi: settings.phi,
+      tauMode: spec.tau,
+      control: settings.control,
+      budget: budgetTable(settings.budget),
+    };
+    const result = await runFederation(config, {
+      links: sim.links,
+      costs: costSource(settings, ctx.recorded),
+      clock,
+      evaluate: (w) => testObjective.evaluate(w),
+      onRound: (event) => {
+        const record = roundRecord(spec, event);
+        rounds.push(record);
+        onRound?.(record, event);
       },
-      {
-        links: sim.links,
-        costs: costSource(settings),
-        clock,
-        evaluate: (w) => testObjective.evaluate(w),
-        onRound: (event) => {
-          const record = roundRecord(spec, event);
-          rounds.push(record);
-          onRound?.(record, event);
-        },
-      },
-    );
+    });
     if (result.status !== "completed") {
       const why = result.error?.message ?? result.status;
       throw new Error(
@@ -113,16 +118,25 @@ export async function runOne(
       spent: { ...result.spent },
       binding: bindingResource(result.events),
     };
-    return { record, rounds };
+    return { record, rounds, controller: controllerConfigOf(config) };
   } finally {
     sim.dispose();
   }
 }
 
-function costSource(s: ExperimentSettings): CostSource {
+function costSource(s: ExperimentSettings, recorded: RecordedCostSamples | undefined): CostSource {
   if (s.cost === "measured") return measuredCosts();
   // A stream of its own, apart from the nodes' minibatch streams (Rng(seed).fork(i)).
   const costSeed = new Rng(s.seed).fork(0xc0575).nextU32();
+  if (s.cost === "recorded") {
+    if (recorded === undefined) throw new Error("Recorded costs need their samples");
+    return recordedCosts({
+      samples: recorded,
+      seed: costSeed,
+      localScale: s.localCostScale,
+      globalScale: s.globalCostScale,
+    });
+  }
   return simulatedCosts({
     seed: costSeed,
     localScale: s.localCostScale,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunSummary } from "../../src/aggregator/run-summary.js";
 import type { RoundEvent } from "../../src/core/federation/round-event.js";
 import { loadDataset } from "../../src/datasets/load-dataset.js";
+import { replayDirectory } from "../../src/record/replay.js";
 import { simulatedSvmRun } from "./support/simulated-run.js";
 import {
   exitWithin,
@@ -139,6 +140,13 @@ describe("an aggregator killed with SIGKILL and resumed", () => {
     const spent = events.map((e) => e.spent.time);
     for (let i = 1; i < spent.length; i++) expect(spent[i]).toBeGreaterThanOrEqual(spent[i - 1]);
     expect(events.every((e) => e.reported.length === NODES)).toBe(true);
+  });
+
+  it("leaves a record that replays as one run: every decision reproduced", () => {
+    const replay = replayDirectory(out);
+    if (!replay.ok) throw new Error(replay.problems.map((p) => p.message).join("; "));
+    expect(replay.decisions).toBe(ROUNDS + 1);
+    expect(replay.reproduced).toBe(ROUNDS + 1);
   });
 
   it("ends with a sane model: the one an uninterrupted run gives", async () => {

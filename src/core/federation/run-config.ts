@@ -61,6 +61,25 @@ export function resolveRunConfig(c: RunConfig): ResolvedRunConfig {
   };
 }
 
+/**
+ * The controller's part of a run's config, defaults filled in: what `Controller.create` needs to
+ * make the same decisions again from a run's recorded inputs (controller.json beside rounds.jsonl).
+ */
+export function controllerConfigOf(c: RunConfig): ControllerConfig {
+  const r = resolveRunConfig(c);
+  return {
+    control: r.control,
+    eta: r.eta,
+    phi: r.phi,
+    gamma: r.gamma,
+    tauMode: r.tauMode,
+    tauMax: r.tauMax,
+    useMinLoss: r.useMinLoss,
+    budget: r.budget,
+    maxRounds: r.maxRounds,
+  };
+}
+
 /** Every problem of a config, each as one sentence; empty when the run can start. */
 export function runConfigProblems(c: RunConfig): string[] {
   const out: string[] = [];

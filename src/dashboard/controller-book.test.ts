@@ -89,14 +89,8 @@ describe("ControllerBook", () => {
     const marks = curveMarks(spread, 60);
     expect(spread.curve.tau[marks.chosen ?? -1]).toBe(60);
     expect(spread.curve.tau[marks.argmin ?? -1]).toBe(87);
-    // A chosen tau that is no feasible candidate is not marked.
-    const short = searchView(
-      searchFixture({
-        resources: [{ name: "time", budget: 0.2, c: 0.00344, b: 0.0168 }],
-        argmin: 9,
-      }),
-      70,
-    );
-    expect(curveMarks(short, 70)).toEqual({ chosen: null, argmin: 8 });
+    // A chosen tau whose bound is not finite (no point of the curve) is not marked.
+    const short = searchView(searchFixture({ beta: 1e6, argmin: 9 }), 90);
+    expect(curveMarks(short, 90)).toEqual({ chosen: null, argmin: 8 });
   });
 });

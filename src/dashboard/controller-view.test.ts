@@ -15,7 +15,8 @@ import {
 describe("the G(tau) curve", () => {
   it("is boundAt at every candidate 1 .. lastCandidate", () => {
     const search = searchFixture();
-    const curve = boundCurve(search, [87]);
+    expect(search.argmin).toBe(66);
+    const curve = boundCurve(search, [search.argmin]);
     expect(curve.tau).toEqual(Array.from({ length: 100 }, (_, k) => k + 1));
     expect(curve.g).toEqual(curve.tau.map((t) => boundAt(search, t)));
     // The search's own result is on it: its least value is at the argmin.
@@ -23,15 +24,12 @@ describe("the G(tau) curve", () => {
     expect(curve.tau[curve.g.indexOf(least)]).toBe(search.argmin);
   });
 
-  it("leaves out the infeasible candidates", () => {
-    // 0.2 s left: beyond tau 47 not one whole round fits (T(tau) = 0).
-    const search = searchFixture({
-      resources: [{ name: "time", budget: 0.2, c: 0.00344, b: 0.0168 }],
-      argmin: 9,
-    });
-    expect(boundAt(search, 48)).toBeNull();
-    const curve = boundCurve(search, [9]);
-    expect(curve.tau).toEqual(Array.from({ length: 47 }, (_, k) => k + 1));
+  it("leaves out the candidates whose bound is not finite", () => {
+    // beta 1e6: (eta beta + 1)^tau overflows beyond tau 77, and h(tau) with it.
+    const search = searchFixture({ beta: 1e6, argmin: 1 });
+    expect(boundAt(search, 78)).toBe(Number.POSITIVE_INFINITY);
+    const curve = boundCurve(search, [1]);
+    expect(curve.tau).toEqual(Array.from({ length: 77 }, (_, k) => k + 1));
     expect(curve.g.every((g) => Number.isFinite(g) && g > 0)).toBe(true);
     // Nothing feasible: an empty curve.
     const none = searchFixture({ resources: [{ name: "time", budget: 0.01, c: 0.003, b: 0.02 }] });

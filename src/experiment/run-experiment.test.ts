@@ -100,8 +100,9 @@ describe("runExperiment", () => {
 
   it("stops on bytes when the byte budget binds before time", async () => {
     // Three SVM nodes: some 19 kB per node per round (785 float64 weights out, weights and
-    // gradient back), so 1 MB lasts about 17 rounds, far short of 15 simulated seconds.
-    const budget = { time: 15, bytes: 1e6 };
+    // gradient back), so 1 MB lasts about 17 rounds, far short of 60 simulated seconds (adaptive
+    // tau soon runs 100 updates a round: 1.4 s).
+    const budget = { time: 60, bytes: 1e6 };
     const base = { ...tiny, cases: [1 as const], taus: ["adaptive" as const, 5] };
     const { runs, rounds } = await runExperiment({ ...base, budget });
     for (const r of runs) {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { type NodeTrainingRules, nodeTrainingRules } from "../core/control/control-mode.js";
 import { assignedRows, type DataAssignment } from "../core/data/assignment.js";
 import { toBatch } from "../core/data/task.js";
 import { referenceKernels } from "../core/linalg/reference-kernels.js";
@@ -30,6 +31,15 @@ function assignment(nodeIndex: number, nodeCount = 3, kase: 1 | 2 | 3 | 4 = 1): 
     partition: { kind: "case", case: kase },
     nodeIndex,
     nodeCount,
+  };
+}
+
+/** A simulation's trainer options under the node's rules (minibatch 20, as the setup). */
+function simRules(rules: NodeTrainingRules) {
+  return {
+    sgd: { batchSize: 20, carryOver: rules.carryOver },
+    firstRoundEstimates: rules.firstRoundEstimates,
+    gradientNoise: rules.gradientNoise,
   };
 }
 
@@ -112,7 +122,8 @@ describe("EdgeNode against a fake aggregator", () => {
         toBatch(split.train, "even-odd", assignedRows(split.train.labels, assignment(i))),
       ),
       eta: 0.05,
-      sgd: { batchSize: 20, carryOver: true },
+      // The node's side of fedtau's control rules (the setup's), as a simulation applies them.
+      ...simRules(nodeTrainingRules("fedtau", true)),
       seed: 11,
     });
     cleanups.push(() => sim.dispose());
@@ -170,7 +181,7 @@ describe("EdgeNode against a fake aggregator", () => {
         toBatch(split.train, "even-odd", assignedRows(split.train.labels, assignment(i))),
       ),
       eta: 0.05,
-      sgd: { batchSize: 20, carryOver: false },
+      ...simRules(nodeTrainingRules("fedtau", false)),
       seed: 11,
     });
     cleanups.push(() => sim.dispose());
@@ -212,7 +223,8 @@ describe("EdgeNode against a fake aggregator", () => {
     await peer.next("round-result");
     peer.send({ type: "stop", runId: "run-1", reason: "round-limit", message: "" });
 
-    peer.send(setup("run-2", { seed: 12 }));
+    // The paper's rules: a fresh trainer has no beta in round 1 (a stale one would).
+    peer.send(setup("run-2", { seed: 12, control: "paper" }));
     await peer.next("ready");
     // A late round start of run-1: dropped, not answered.
     peer.send({

@@ -1,22 +1,29 @@
 import type { SearchRecord } from "../../core/control/controller.js";
 import type { TauChange } from "../../core/control/tau-change.js";
+import { searchTau } from "../../core/control/tau-search.js";
 import type { RoundEvent } from "../../core/federation/round-event.js";
 
-/** A search like the demo's after a few rounds: smooth SVM, one time budget. */
+/**
+ * A search like the demo's after a few rounds: smooth SVM, one time budget. Its argmin (66) is
+ * the search's own unless the patch sets one.
+ */
 export function searchFixture(patch: Partial<SearchRecord> = {}): SearchRecord {
-  return {
+  const base: SearchRecord = {
     beta: 1.136,
-    delta: 0.072,
+    delta: 0.5,
     rho: 0.051,
     eta: 0.01,
     phi: 0.025,
     useMinLoss: true,
     resources: [{ name: "time", budget: 4.77, c: 0.00344, b: 0.0168 }],
     lastCandidate: 100,
-    argmin: 87,
-    objective: 3.1,
+    argmin: 1,
+    objective: null,
     ...patch,
   };
+  if (patch.argmin !== undefined) return base;
+  const found = searchTau({ ...base, tauPrev: 1, tauMax: base.lastCandidate });
+  return { ...base, argmin: found.argmin, objective: found.objective };
 }
 
 export interface RoundFixture {

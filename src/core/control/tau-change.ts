@@ -92,11 +92,8 @@ function nodeChange(n: TauChangeInput["nodes"]): string | null {
   return `nodes changed: ${parts.join("; ")}, ${n.now.length} reporting`;
 }
 
-function bindingLeft(search: SearchRecord | null, binding: ResourceName | null): string {
-  const r = search?.resources.find((x) => x.name === binding);
-  return binding === null
-    ? ""
-    : ` (${binding} binds${r === undefined ? "" : `: ${num(r.budget)} left`})`;
+function binds(binding: ResourceName | null): string {
+  return binding === null ? "" : ` (${binding} binds)`;
 }
 
 /**
@@ -136,7 +133,7 @@ export function explainTau(i: TauChangeInput): TauChange {
   if (next.kind === "last-full") {
     return {
       cause: "budget",
-      text: `${head}: budget nearly spent, the last full round takes what is left${bindingLeft(i.search, i.budget?.binding ?? null)}`,
+      text: `${head}: budget nearly spent, the last full round takes what is left${binds(i.budget?.binding ?? null)}`,
     };
   }
   const nodes = nodeChange(i.nodes);

@@ -18,6 +18,8 @@ async function run(over: Partial<RunConfig>) {
     initialWeights: new Float64Array(2),
     eta: 0.01,
     tauMode: 4,
+    // The stopping rule of the paper, worked by hand below.
+    control: "paper",
     ...over,
   };
   const result = await runFederation(config, {
@@ -76,9 +78,15 @@ describe("bindingResource", () => {
     expect(bindingResource(events, 3)).toBe("rounds");
   });
 
-  it("is null without a last full round", async () => {
+  it("is null before a decision named a resource (a run cut short)", async () => {
     const events = await run({ budget: { time: 100, bytes: 1000 } });
-    expect(bindingResource(events.filter((e) => e.kind !== "last-full"))).toBeNull();
+    expect(bindingResource(events.slice(0, 2))).toBeNull();
     expect(bindingResource([])).toBeNull();
+  });
+
+  it("reads fedtau's decisions the same way", async () => {
+    const events = await run({ budget: { time: 100, bytes: 1000 }, control: "fedtau" });
+    expect(bindingResource(events)).toBe("bytes");
+    expect(events.at(-1)?.kind).toBe("evaluation");
   });
 });

@@ -21,11 +21,13 @@ function links(n: number, script: Script = answer()): ScriptedLink[] {
   return Array.from({ length: n }, (_, i) => new ScriptedLink(`n${i + 1}`, 1, script));
 }
 
+/** The paper's rules (sections 3-4), which these tests work by hand; fedtau's: controller-fedtau.test.ts. */
 const fixed = (tau: number, over: Partial<RunConfig> = {}): RunConfig => ({
   modelSize: 2,
   initialWeights: zeros(2),
   eta: 0.01,
   tauMode: tau,
+  control: "paper",
   ...over,
 });
 

@@ -91,7 +91,7 @@ describe("a networked run equals the simulator's", () => {
         seed: SEED,
         tau: TAU,
         rounds: ROUNDS,
-        sgd: { batchSize: SGD, carryOver: false },
+        batchSize: SGD,
       });
       expect(simulated.status).toBe("completed");
       expect(networked).toHaveLength(simulated.finalWeights.length);

@@ -1,3 +1,4 @@
+import { DEFAULT_CONTROL, nodeTrainingRules } from "../../../src/core/control/control-mode.js";
 import { assignedRows } from "../../../src/core/data/assignment.js";
 import type { DatasetSplit } from "../../../src/core/data/dataset.js";
 import type { DistributionCase } from "../../../src/core/data/partition.js";
@@ -7,7 +8,6 @@ import { runFederation } from "../../../src/core/federation/round-engine.js";
 import type { RunResult } from "../../../src/core/federation/run-result.js";
 import { getKernels } from "../../../src/core/linalg/select-kernels.js";
 import { createModel } from "../../../src/core/models/create-model.js";
-import type { SgdOptions } from "../../../src/core/train/local-trainer.js";
 import { createSimulation } from "../../../src/sim/create-simulation.js";
 
 export interface SimulatedRun {
@@ -18,7 +18,8 @@ export interface SimulatedRun {
   readonly seed: number;
   readonly tau: number;
   readonly rounds: number;
-  readonly sgd?: SgdOptions;
+  /** SGD minibatch size (absent: full batch); what the node reuses follows its control rules. */
+  readonly batchSize?: number;
 }
 
 /**
@@ -40,7 +41,17 @@ export async function simulatedSvmRun(o: SimulatedRun): Promise<RunResult> {
       }),
     ),
   );
-  const sim = createSimulation({ model, nodeData, eta: o.eta, sgd: o.sgd, seed: o.seed });
+  // A fixed-tau networked node under the default control, as the aggregator sets it up.
+  const rules = nodeTrainingRules(DEFAULT_CONTROL, false);
+  const sim = createSimulation({
+    model,
+    nodeData,
+    eta: o.eta,
+    ...(o.batchSize === undefined
+      ? {}
+      : { sgd: { batchSize: o.batchSize, carryOver: rules.carryOver } }),
+    seed: o.seed,
+  });
   try {
     return await runFederation(
       {

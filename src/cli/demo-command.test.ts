@@ -15,7 +15,13 @@ async function refusal(args: string[]): Promise<string> {
 
 describe("fedtau demo", () => {
   it("runs smooth SVM even/odd, case 1, adaptive tau, forever, on loopback", () => {
-    const o = demoAggregatorOptions({ port: 7420, nodes: 5, budget: 60, delay: 30 });
+    const o = demoAggregatorOptions({
+      port: 7420,
+      nodes: 5,
+      budget: 60,
+      delay: 30,
+      control: "fedtau",
+    });
     expect(o).toMatchObject({ host: "127.0.0.1", port: 7420, nodes: 5, runs: 0 });
     expect(o.setup).toMatchObject({
       model: { kind: "svm" },
@@ -23,6 +29,7 @@ describe("fedtau demo", () => {
       task: "even-odd",
       case: 1,
       tau: "adaptive",
+      control: "fedtau",
       budget: 60,
     });
     expect(o.delays).toEqual([{ target: "all", ms: 30 }]);
@@ -30,8 +37,16 @@ describe("fedtau demo", () => {
   });
 
   it("listens on every interface with --open-to-lan", () => {
-    const o = demoAggregatorOptions({ port: 0, nodes: 2, budget: 5, delay: 0, openToLan: true });
+    const o = demoAggregatorOptions({
+      port: 0,
+      nodes: 2,
+      budget: 5,
+      delay: 0,
+      control: "paper",
+      openToLan: true,
+    });
     expect(o.host).toBe("0.0.0.0");
+    expect(o.setup.control).toBe("paper");
   });
 
   it("checks its flags", async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { networkInterfaces } from "node:os";
 import { type Command, Option } from "commander";
 import type { AggregatorOptions } from "../aggregator/aggregator.js";
+import type { ControlMode } from "../core/control/control-mode.js";
 import { type Budget, formatBudget } from "../core/federation/budget.js";
 import { parseModelName } from "../core/models/create-model.js";
 import { startAggregatorWithDashboard } from "../dashboard/aggregator-dashboard.js";
@@ -10,7 +11,7 @@ import { createMessageLog } from "../protocol/index.js";
 import { DEFAULT_AGGREGATOR_PORT, dashboardLine } from "./aggregator-command.js";
 import { budgetProblem } from "./budget-spec.js";
 import { DemoNodes } from "./demo-nodes.js";
-import { budgetOption, integerArg } from "./learning-options.js";
+import { budgetOption, controlOption, integerArg } from "./learning-options.js";
 
 /**
  * The demo's defaults. The budget is measured time, which counts the nodes' compute and every
@@ -23,6 +24,7 @@ interface DemoFlags {
   port: number;
   nodes: number;
   budget: Budget;
+  control: ControlMode;
   delay: number;
   openToLan?: boolean;
   adminToken?: string;
@@ -71,6 +73,7 @@ export function registerDemoCommand(program: Command): Command {
         .argParser(integerArg("--nodes", 1, 32)),
     )
     .addOption(budgetOption("budget of each run, measured", DEMO_DEFAULTS.budget))
+    .addOption(controlOption())
     .addOption(
       new Option("--delay <ms>", "added communication delay on every node at start")
         .default(DEMO_DEFAULTS.delayMs)
@@ -118,6 +121,7 @@ export function demoAggregatorOptions(flags: DemoFlags): AggregatorOptions {
       task: "even-odd",
       case: 1,
       tau: "adaptive",
+      control: flags.control,
       eta: DEFAULT_SETTINGS.eta,
       phi: DEFAULT_SETTINGS.phi,
       seed: DEFAULT_SETTINGS.seed,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AggregatorEvent, NodeStatus } from "../aggregator/aggregator-events.js";
 import type { LearningSetup } from "../aggregator/learning-setup.js";
+import { roundEventFixture } from "../aggregator/test-support/round-event-fixture.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import { noteLogEntry } from "../protocol/message-log.js";
 import { AggregatorSource, type ControlledAggregator } from "./aggregator-source.js";
@@ -20,48 +21,7 @@ const status = (name: string, patch: Partial<NodeStatus> = {}): NodeStatus => ({
   ...patch,
 });
 
-const round = (n: number): RoundEvent => ({
-  round: n,
-  tau: 4,
-  kind: "full",
-  evaluationOnly: false,
-  lastRound: false,
-  tauDone: { max: 4, mean: 4 },
-  lossAtStart: 0.5,
-  bestLoss: 0.5,
-  testLoss: 0.5,
-  testAccuracy: 0.8,
-  beta: 1,
-  rho: 1,
-  delta: 0.1,
-  costs: { time: { c: 0.001, b: 0.06 } },
-  spent: { time: n },
-  budget: { time: 60 },
-  reported: ["n1"],
-  failed: [],
-  fault: null,
-  nextTau: 4,
-  tauReason: "search",
-  control: {
-    input: {
-      round: n,
-      tauDone: 4,
-      fallback: false,
-      fresh: { beta: 1, rho: 1, delta: 0.1 },
-      cost: { time: { local: 0.004, aggregation: 0.06 } },
-      nodes: [{ id: "n1", localSeconds: 0.004, tauDone: 4 }],
-      lost: [],
-    },
-    output: {
-      tau: 4,
-      kind: "full",
-      search: null,
-      binding: null,
-      change: { cause: "unchanged", text: "tau 4 -> 4: unchanged" },
-    },
-  },
-  wallSeconds: 0.07,
-});
+const round = (n: number): RoundEvent => roundEventFixture({ round: n, tau: 4, next: 4 });
 
 /** A stand-in for the aggregator that records the calls the controls make. */
 class StandIn implements ControlledAggregator {

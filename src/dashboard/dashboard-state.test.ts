@@ -77,46 +77,10 @@ describe("DashboardState", () => {
 
 describe("DashboardState round points", () => {
   const event = (round: number, bytes: number): RoundEvent => ({
-    round,
-    tau: 4,
-    kind: "full",
-    evaluationOnly: false,
-    lastRound: false,
-    tauDone: { max: 4, mean: 4 },
-    lossAtStart: 0.5,
-    bestLoss: 0.5,
-    testLoss: null,
-    testAccuracy: null,
-    beta: null,
-    rho: null,
-    delta: null,
+    ...roundEventFixture({ round, tau: 4, next: 4 }),
     costs: { time: { c: 0.01, b: 0.1 }, bytes: { c: 0, b: 9e4 } },
     spent: { time: round * 0.14, bytes },
     budget: { time: 30, bytes: 3e6 },
-    reported: ["n1"],
-    failed: [],
-    fault: null,
-    nextTau: 4,
-    tauReason: "search",
-    control: {
-      input: {
-        round,
-        tauDone: 4,
-        fallback: false,
-        fresh: { beta: null, rho: null, delta: null },
-        cost: { time: { local: 0.04, aggregation: 0.1 } },
-        nodes: [{ id: "n1", localSeconds: 0.04, tauDone: 4 }],
-        lost: [],
-      },
-      output: {
-        tau: 4,
-        kind: "full",
-        search: null,
-        binding: null,
-        change: { cause: "unchanged", text: "tau 4 -> 4: unchanged" },
-      },
-    },
-    wallSeconds: 0.14,
   });
 
   it("sends every budgeted resource's spent and budget with each round", () => {

@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../data/rng.js";
 import { referenceKernels } from "../linalg/reference-kernels.js";
-import type { Batch } from "../models/model.js";
 import { SvmModel } from "../models/svm.js";
 import { LocalTrainer } from "./local-trainer.js";
 import { nodeEstimates } from "./node-estimates.js";
 import type { RoundOrder } from "./round-report.js";
-
-function svmBatch(rows: number, dim: number, seed: number): Batch {
-  const rng = new Rng(seed);
-  const x = new Float32Array(rows * dim);
-  const y = new Float64Array(rows);
-  for (let j = 0; j < rows; j++) {
-    y[j] = rng.next() < 0.5 ? -1 : 1;
-    for (let k = 0; k < dim; k++) x[j * dim + k] = (rng.int(512) - 256) / 256 + 0.1 * y[j];
-  }
-  return { x, y, rows, dim };
-}
+import { svmBatch } from "./test-support/svm-batch.js";
 
 const dim = 6;
 const data = svmBatch(60, dim, 5);

@@ -1,4 +1,4 @@
-import type { SearchRecord } from "../core/control/controller.js";
+import type { SearchRecord } from "../core/control/control-record.js";
 import { boundAt } from "../core/control/tau-search.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import type { Tau } from "../core/units.js";

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ControlInput } from "../core/control/controller.js";
+import type { ControlInput } from "../core/control/control-record.js";
 import { loadRecordedCosts } from "./costs-from.js";
 import { resolveSettings } from "./experiment-options.js";
 import { runExperiment } from "./run-experiment.js";

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { ControlInput, ControllerConfig, ControlOutput } from "../core/control/controller.js";
+import type { ControlInput, ControlOutput } from "../core/control/control-record.js";
+import type { ControllerConfig } from "../core/control/controller.js";
 import type { RunConfig } from "../core/federation/run-config.js";
 import { runConfigProblems } from "../core/federation/run-config.js";
 import { CONTROLLER_FILE, CONTROLLER_FILE_VERSION, ROUNDS_FILE } from "./record-files.js";

@@ -1,4 +1,5 @@
-import { Controller, type ControlOutput } from "../core/control/controller.js";
+import type { ControlOutput } from "../core/control/control-record.js";
+import { Controller } from "../core/control/controller.js";
 import {
   findRecords,
   type RecordedRound,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ControlInput } from "../core/control/controller.js";
+import type { ControlInput } from "../core/control/control-record.js";
 import type { RoundCostInput } from "../core/federation/cost-source.js";
 import type { RoundReport } from "../core/train/round-report.js";
 import { recordedCostSamples, recordedCosts } from "./recorded-costs.js";

@@ -1,4 +1,4 @@
-import type { ControlInput } from "../core/control/controller.js";
+import type { ControlInput } from "../core/control/control-record.js";
 import { Rng } from "../core/data/rng.js";
 import type { CostSource, RoundCost, RoundCostInput } from "../core/federation/cost-source.js";
 import { roundCostOf } from "../core/federation/round-cost-of.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SearchRecord } from "./controller.js";
+import type { SearchRecord } from "./control-record.js";
 import type { RoundPlan } from "./round-plan.js";
 import { explainTau, type TauChangeInput } from "./tau-change.js";
 

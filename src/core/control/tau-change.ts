@@ -1,6 +1,6 @@
 import type { NodeId, ResourceName, Tau } from "../units.js";
 import type { BudgetPlan } from "./budget-ledger.js";
-import type { SearchRecord } from "./controller.js";
+import type { SearchRecord } from "./control-record.js";
 import type { RoundPlan } from "./round-plan.js";
 import type { TauReason } from "./tau-policy.js";
 

@@ -1,5 +1,5 @@
 import type { ResourceCosts, ResourceTable } from "../control/budget-ledger.js";
-import type { ControlInput, ControlOutput } from "../control/controller.js";
+import type { ControlInput, ControlOutput } from "../control/control-record.js";
 import type { RoundKind } from "../control/round-plan.js";
 import type { TauReason } from "../control/tau-policy.js";
 import type { NodeId, ResourceAmount, Round, Seconds, Tau } from "../units.js";

@@ -20,9 +20,9 @@ import {
 import { type MinLossState, MinLossTracker } from "./min-loss.js";
 import { planRemaining } from "./remaining-plan.js";
 import { firstPlan, nextPlan, type RoundPlan } from "./round-plan.js";
-import { explainTau, type TauChange } from "./tau-change.js";
+import { explainTau } from "./tau-change.js";
 import { chooseTau, firstTau, type TauChoice, type TauMode } from "./tau-policy.js";
-import { type ResourceLimit, searchTau, type TauSearchResult } from "./tau-search.js";
+import { searchTau, type TauSearchResult } from "./tau-search.js";
 
 export interface ControllerConfig {
   /** How adaptive tau is controlled: "fedtau" or the paper's exact rules (control-mode.ts). */

@@ -13,7 +13,6 @@ import type { ControlInput, ControlOutput, SearchRecord } from "./control-record
 import {
   aggregateEstimates,
   noEstimates,
-  type RoundEstimates,
   type SmoothedEstimates,
   smoothEstimates,
 } from "./estimates.js";
@@ -73,13 +72,10 @@ export interface RoundFacts {
   readonly lost?: readonly NodeId[];
 }
 
-export interface RoundDecision {
-  /** The round's own estimates, and the smoothed ones the search used. */
-  readonly fresh: RoundEstimates;
+/** A decision from the recorded inputs alone (`decide`): what replay checks. */
+export interface ControlDecision {
+  /** The smoothed estimates the search used (the round's own are in input.fresh). */
   readonly estimates: SmoothedEstimates;
-  /** D-weighted lossAtGlobal: F(w(t0)). */
-  readonly lossAtStart: number | null;
-  readonly bestLoss: number | null;
   /** max tauDone over the reports (0 without reports). */
   readonly tauDone: Tau;
   /** How tau_new was chosen; null when the next round is forced (evaluation) or none follows. */
@@ -92,9 +88,18 @@ export interface RoundDecision {
   readonly output: ControlOutput;
 }
 
-export type AfterRound =
-  | { readonly ok: true; readonly decision: RoundDecision }
+/** A decision with what the min-loss rule learnt of the round (afterRound). */
+export interface RoundDecision extends ControlDecision {
+  /** D-weighted lossAtGlobal: F(w(t0)). */
+  readonly lossAtStart: number | null;
+  readonly bestLoss: number | null;
+}
+
+export type Decided<D> =
+  | { readonly ok: true; readonly decision: D }
   | { readonly ok: false; readonly message: string };
+
+export type AfterRound = Decided<RoundDecision>;
 
 /**
  * The aggregator's control (algorithm.md sections 2-4): estimates, tau search, budget ledger,
@@ -200,7 +205,7 @@ export class Controller {
    * The decision half of afterRound, from the recorded inputs alone (no weights, no gradients):
    * what `fedtau replay` runs. Changes nothing when it fails.
    */
-  decide(input: ControlInput): AfterRound {
+  decide(input: ControlInput): Decided<ControlDecision> {
     const ran = this.current;
     if (ran === null) return { ok: false, message: "The run is over: no round was planned" };
     if (input.round !== ran.round) {
@@ -277,10 +282,7 @@ export class Controller {
     return {
       ok: true,
       decision: {
-        fresh: { ...input.fresh, globalGradient: null },
         estimates: this.smoothed,
-        lossAtStart: null,
-        bestLoss: null,
         tauDone: input.tauDone,
         tauChoice,
         budget,

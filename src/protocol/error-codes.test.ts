@@ -5,6 +5,7 @@ import { errorReply } from "./error-reply.js";
 import { decodeFrame, encodeFrame } from "./frame-codec.js";
 import { ErrorCode as WireErrorCode } from "./gen/fedtau_pb.js";
 import {
+  checkRound,
   internal,
   nameTaken,
   timedOut,
@@ -54,6 +55,12 @@ describe("error codes", () => {
       code: "timeout",
       message: 'No round result from "n3" for round 7 within 5000 ms',
     });
+    expect(checkRound("round result", "n3", 3, 4)).toEqual({
+      code: "out-of-order",
+      message: 'Cannot accept round result from "n3": round 3, expected round 4',
+      field: "round",
+    });
+    expect(checkRound("round result", "n3", 4, 4)).toBeUndefined();
     expect(internal('Cannot load data set "mnist"', "ENOENT")).toEqual({
       code: "internal",
       message: 'Cannot load data set "mnist"',

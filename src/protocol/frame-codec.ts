@@ -24,6 +24,7 @@ import {
   type RunId,
 } from "./messages.js";
 import type { ReadContext } from "./read-context.js";
+import { checkRound } from "./refusals.js";
 import type { VectorEncodingName } from "./vector-codec.js";
 import {
   encodeVectorBody,
@@ -226,13 +227,15 @@ function decodeChecked(frame: Uint8Array, ctx: DecodeContext): DecodedFrame {
   const type = bodyCase === undefined ? undefined : bodyTypes[bodyCase];
   const what = type === undefined ? "frame" : MESSAGE_NAMES[type];
   const runId = envelope.runId;
-  const fail = (code: ErrorCode, reason: string, field?: string): DecodedFrame => ({
+  const refuse = (error: ProtocolError): DecodedFrame => ({
     ok: false,
-    error: protocolError(code, cannotAccept(what, from, reason), field ? { field } : {}),
+    error,
     seq,
     ...(type === undefined ? {} : { type }),
     ...(runId === "" ? {} : { runId }),
   });
+  const fail = (code: ErrorCode, reason: string, field?: string): DecodedFrame =>
+    refuse(protocolError(code, cannotAccept(what, from, reason), field ? { field } : {}));
 
   if (envelope.protocolVersion !== PROTOCOL_VERSION) {
     return fail(
@@ -273,10 +276,10 @@ function decodeChecked(frame: Uint8Array, ctx: DecodeContext): DecodedFrame {
     ctx.expectedRound !== undefined &&
     (envelope.body.case === "roundStart" || envelope.body.case === "roundResult")
   ) {
+    // Round 0 is no round at all: the message's own rules refuse it (out-of-range).
     const round = envelope.body.value.round;
-    if (round >= 1 && round !== ctx.expectedRound) {
-      return fail("out-of-order", `round ${round}, expected round ${ctx.expectedRound}`, "round");
-    }
+    const wrongRound = round >= 1 ? checkRound(what, from, round, ctx.expectedRound) : undefined;
+    if (wrongRound !== undefined) return refuse(wrongRound);
   }
 
   const read: ReadContext = {

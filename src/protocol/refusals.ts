@@ -33,6 +33,25 @@ export function unexpected(what: string, from: string | undefined, when: string)
   return protocolError("unexpected", cannotAccept(what, from, `not expected ${when}`));
 }
 
+/**
+ * The round rule of round starts and results: a frame (or an in-process answer) must carry the
+ * round its receiver expects now; any other, usually a late answer of a round given up, is
+ * refused with out-of-order. Undefined when `round` is the one expected.
+ */
+export function checkRound(
+  what: string,
+  from: string | undefined,
+  round: Round,
+  expected: Round,
+): ProtocolError | undefined {
+  if (round === expected) return undefined;
+  return protocolError(
+    "out-of-order",
+    cannotAccept(what, from, `round ${round}, expected round ${expected}`),
+    { field: "round" },
+  );
+}
+
 /** No round result before the round's deadline. */
 export function timedOut(nodeName: NodeId, round: Round, deadlineMs: number): ProtocolError {
   return protocolError(

@@ -4,6 +4,7 @@ import type { NodeId } from "../core/units.js";
 import {
   type LogEntry,
   MESSAGE_NAMES,
+  type MessageType,
   messageLogEntry,
   noteLogEntry,
   type ProtocolError,
@@ -17,11 +18,13 @@ import {
   unexpected,
   unknownNode,
 } from "../protocol/index.js";
-import type {
-  ByteCounts,
-  ConnectionClosed,
-  FramedConnection,
-  Received,
+import {
+  type ByteCounts,
+  type ConnectionClosed,
+  type DelayTimers,
+  type FramedConnection,
+  type Received,
+  realTimers,
 } from "../transport/index.js";
 
 /** What a session tells the aggregator that owns it. */
@@ -36,6 +39,8 @@ export interface SessionHooks {
   readonly log?: (entry: LogEntry) => void;
   /** Wall clock for log lines, ms since 1970. */
   now(): number;
+  /** Timers of the round deadlines (fake ones in tests); default the real ones. */
+  readonly timers?: DelayTimers;
 }
 
 /** A round's answer before its bytes are added. */
@@ -59,7 +64,7 @@ interface RunState {
 interface PendingRound {
   readonly round: number;
   readonly mark: ByteCounts;
-  readonly timer: ReturnType<typeof setTimeout>;
+  readonly timer: unknown;
   readonly resolve: (outcome: RoundOutcome) => void;
 }
 
@@ -72,6 +77,8 @@ interface PendingRound {
  * Refused frames (malformed, unknown type, wrong version, wrong length, too large, or anything a
  * node may not send) get an Error with the code and the connection is closed. Frames of an
  * earlier run and results of a round already given up are dropped, with a note in the log.
+ * Which round a result must carry is the decoder's rule (out-of-order): the session tells the
+ * connection the round pending (its expectations), and never compares rounds itself.
  */
 export class NodeSession {
   readonly conn: FramedConnection;
@@ -84,11 +91,13 @@ export class NodeSession {
   private run: RunState | undefined;
   private pending: PendingRound | undefined;
   private readonly hooks: SessionHooks;
+  private readonly timers: DelayTimers;
 
   constructor(conn: FramedConnection, remote: string, hooks: SessionHooks) {
     this.conn = conn;
     this.remote = remote;
     this.hooks = hooks;
+    this.timers = hooks.timers ?? realTimers;
     const log = hooks.log;
     if (log !== undefined) {
       conn.onSent(({ message, frame }) =>
@@ -152,7 +161,7 @@ export class NodeSession {
       readyMessage: undefined,
       failed: undefined,
     };
-    this.conn.expectations = { runId: setup.runId, modelSize: setup.modelSize };
+    this.setExpectations();
     this.conn.send(setup);
   }
 
@@ -182,7 +191,7 @@ export class NodeSession {
     // answers (one copy per waiting node: memory growing with the number of nodes).
     const round = order.round;
     const answer = new Promise<RoundOutcome>((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = this.timers.setTimeout(() => {
         const error = timedOut(name, round, deadlineMs);
         this.settle({ ok: false, code: "timeout", message: error.message });
         this.hooks.log?.(noteLogEntry(this.hooks.now(), "warn", error.message, name));
@@ -191,6 +200,7 @@ export class NodeSession {
       }, deadlineMs);
       this.pending = { round, mark, timer, resolve };
     });
+    this.setExpectations();
     if (shared !== undefined) this.conn.sendShared(shared);
     else this.conn.send({ type: "round-start", runId, order, deadlineMs });
     return answer;
@@ -252,8 +262,8 @@ export class NodeSession {
         return;
       }
       case "round-result": {
-        const p = this.pending;
-        if (p === undefined || m.report.round !== p.round || this.run?.runId !== m.runId) {
+        // The decoder has refused a result of another run or round than the pending one.
+        if (this.pending === undefined) {
           this.note("info", `dropped a late round result for round ${m.report.round}`);
           return;
         }
@@ -279,9 +289,13 @@ export class NodeSession {
   /** A frame the connection could not accept. */
   private refused(
     error: ProtocolError,
-    r: { readonly seq?: number; readonly runId?: RunId },
+    r: { readonly seq?: number; readonly type?: MessageType; readonly runId?: RunId },
   ): void {
-    if (error.code === "stale-run" || error.code === "out-of-order") {
+    // Late, not wrong: a frame of an earlier run, a result of a round other than the pending one.
+    if (
+      error.code === "stale-run" ||
+      (error.code === "out-of-order" && r.type === "round-result")
+    ) {
       this.note("info", `dropped: ${error.message}`);
       return;
     }
@@ -311,9 +325,27 @@ export class NodeSession {
     const p = this.pending;
     if (p === undefined) return;
     this.pending = undefined;
-    clearTimeout(p.timer);
+    this.timers.clearTimeout(p.timer);
+    this.setExpectations();
     const used = this.conn.meter.since(p.mark);
     p.resolve({ ...outcome, bytes: used.bytesSent + used.bytesReceived });
+  }
+
+  /**
+   * What the connection checks every frame against from now on: this run's id and number of
+   * weights, and the round pending, if any (a result of any other is refused as out-of-order).
+   */
+  private setExpectations(): void {
+    const run = this.run;
+    const round = this.pending?.round;
+    this.conn.expectations =
+      run === undefined
+        ? {}
+        : {
+            runId: run.runId,
+            modelSize: run.modelSize,
+            ...(round === undefined ? {} : { expectedRound: round }),
+          };
   }
 
   private abandonRound(code: FailureCode, message: string): void {

@@ -2,6 +2,7 @@ import { type Clock, performanceClock } from "../core/federation/cost-source.js"
 import type { NodeLink, RoundOutcome } from "../core/federation/link.js";
 import type { RoundOrder, RoundReport } from "../core/train/round-report.js";
 import type { NodeId } from "../core/units.js";
+import { checkRound } from "../protocol/index.js";
 import { roundResultWireBytes, roundStartWireBytes } from "../transport/index.js";
 
 /** What an in-process link drives: a LocalTrainer, or anything that runs a round the same way. */
@@ -26,7 +27,9 @@ const WIRE_DEADLINE_MS = 2_000;
  * trainer's call took on `clock` (the round engine's clock, so that the measured costs can take
  * the call out of the round's wall time): the nodes of a simulation run one after another, where
  * real ones would run side by side. As every link, it never rejects: a trainer that throws
- * becomes a "node-error" outcome (its RoundStart counted).
+ * becomes a "node-error" outcome (its RoundStart counted), and it answers only the round asked:
+ * a report of another round is an "invalid-report" outcome, worded as the networked aggregator
+ * refuses such a frame (the round rule is the protocol's, checkRound).
  */
 export class InProcessLink implements NodeLink {
   constructor(
@@ -55,7 +58,12 @@ export class InProcessLink implements NodeLink {
     }
     const busySeconds = this.clock.now() - t0;
     const received = wireBytes(() => roundResultWireBytes(WIRE_RUN_ID, report, order.round + 2));
-    return { ok: true, report, bytes: sent + received, busySeconds };
+    const bytes = sent + received;
+    const wrongRound = checkRound("round result", this.id, report.round, order.round);
+    if (wrongRound !== undefined) {
+      return { ok: false, code: "invalid-report", message: wrongRound.message, bytes, busySeconds };
+    }
+    return { ok: true, report, bytes, busySeconds };
   }
 }
 

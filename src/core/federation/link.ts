@@ -37,7 +37,10 @@ export interface RunEnd {
 /**
  * How the round engine talks to one node: send a round order, get the node's report or a
  * failure. The simulator implements it with direct calls; the networked aggregator over
- * WebSocket. A link never throws for a node's fault: it resolves with `ok: false`.
+ * WebSocket. A link answers the round it was asked and never another (a late report of an
+ * earlier round is not this round's), never throws for a node's fault (it resolves with
+ * `ok: false`), and reports a node it lost as "timeout" or "disconnected". Every implementation
+ * runs the conformance suite, test-support/node-link-conformance.ts, from a test file of its own.
  */
 export interface NodeLink {
   readonly id: NodeId;

@@ -1,4 +1,7 @@
+import { describe, expect, it } from "vitest";
 import {
+  conformanceOrder,
+  conformanceReport,
   type NodeMove,
   nodeLinkConformance,
 } from "../core/federation/test-support/node-link-conformance.js";
@@ -25,4 +28,16 @@ nodeLinkConformance({
     );
     return { link, settled: async () => {}, close: async () => {} };
   },
+});
+
+describe("InProcessLink: a report of another round", () => {
+  it("is an invalid report, worded as the aggregator's decoder refuses such a frame", async () => {
+    const late = conformanceReport(conformanceOrder(2));
+    const link = new InProcessLink("n1", { runRound: () => late }, frozenClock);
+    expect(await link.runRound(conformanceOrder(3))).toMatchObject({
+      ok: false,
+      code: "invalid-report",
+      message: 'Cannot accept round result from "n1": round 2, expected round 3',
+    });
+  });
 });

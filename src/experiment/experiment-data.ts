@@ -1,7 +1,7 @@
+import type { Batch } from "../core/data/batch.js";
 import type { DatasetSplit } from "../core/data/dataset.js";
 import { casePartition } from "../core/data/partition.js";
 import { type TaskKind, toBatch } from "../core/data/task.js";
-import type { Batch } from "../core/models/model.js";
 import type { CaseId } from "./case-setting.js";
 
 /** The data of an experiment, turned into model batches once and shared by every run. */

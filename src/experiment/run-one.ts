@@ -1,14 +1,16 @@
+import { performanceClock } from "../core/clock.js";
 import { nodeTrainingRules } from "../core/control/control-mode.js";
 import type { ControllerConfig } from "../core/control/controller.js";
+import type { Batch } from "../core/data/batch.js";
 import { Rng } from "../core/data/rng.js";
 import { bindingResource } from "../core/federation/binding-resource.js";
 import { budgetTable } from "../core/federation/budget.js";
-import { type CostSource, performanceClock } from "../core/federation/cost-source.js";
+import type { CostSource } from "../core/federation/cost-source.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
 import { runFederation } from "../core/federation/round-engine.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import { controllerConfigOf, type RunConfig } from "../core/federation/run-config.js";
-import type { Batch, Model, Objective } from "../core/models/model.js";
+import type { Model, Objective } from "../core/models/model.js";
 import { createSimulation } from "../sim/create-simulation.js";
 import { type RecordedCostSamples, recordedCosts } from "../sim/recorded-costs.js";
 import { simulatedCosts } from "../sim/simulated-costs.js";

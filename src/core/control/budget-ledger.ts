@@ -1,6 +1,6 @@
-import type { ResourceUse, RoundCost } from "../federation/cost-source.js";
 import type { ResourceAmount, ResourceName, Tau } from "../units.js";
 import { addCostSample, type CostSamples, robustCost } from "./cost-estimate.js";
+import type { ResourceUse, RoundCost } from "./round-cost.js";
 import type { ResourceLimit } from "./tau-search.js";
 
 /**

@@ -1,4 +1,5 @@
-import type { CostSource, RoundCost, RoundCostInput } from "./cost-source.js";
+import type { RoundCost } from "../control/round-cost.js";
+import type { CostSource, RoundCostInput } from "./cost-source.js";
 import { roundCostOf } from "./round-cost-of.js";
 
 /**

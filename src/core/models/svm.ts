@@ -1,8 +1,9 @@
+import type { Batch } from "../data/batch.js";
 import { BoundObjective } from "./bound-objective.js";
 import { nanLoss } from "./finite-weights.js";
 import { checkSignTargets } from "./input-checks.js";
 import { LinearModel, type LinearModelOptions } from "./linear-model.js";
-import type { Batch, Evaluation } from "./model.js";
+import type { Evaluation } from "./model.js";
 import { addL2Gradient, l2Penalty } from "./regularizer.js";
 
 /**

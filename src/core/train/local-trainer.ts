@@ -1,6 +1,7 @@
+import { type Clock, performanceClock } from "../clock.js";
+import type { Batch } from "../data/batch.js";
 import type { Rng } from "../data/rng.js";
-import { type Clock, performanceClock } from "../federation/cost-source.js";
-import type { Batch, Model, Objective } from "../models/model.js";
+import type { Model, Objective } from "../models/model.js";
 import type { Round } from "../units.js";
 import { batchRows } from "./batch-rows.js";
 import { MinibatchSampler } from "./minibatch-sampler.js";

@@ -20,8 +20,12 @@ export const DEFAULT_TAU_SETTINGS: readonly TauSetting[] = [
   100,
 ];
 
-/** The largest fixed tau accepted (a round of more local updates than this is a typo). */
-export const MAX_FIXED_TAU = 100_000;
+/**
+ * The largest fixed tau a command line accepts: a round of more local updates than this is a
+ * typo. Far above DEFAULT_TAU_MAX on purpose: an experiment may compare fixed taus the adaptive
+ * search would never choose.
+ */
+export const MAX_COMMAND_LINE_TAU = 100_000;
 
 /** "adaptive" or the fixed tau as text, as it appears in files and messages. */
 export function formatTauSetting(setting: TauSetting): string {
@@ -36,8 +40,8 @@ export function parseTauSetting(text: string): TauSetting {
     throw new Error(`Bad tau setting "${text}": expected "adaptive" or a positive integer`);
   }
   const n = Number(t);
-  if (n < 1 || n > MAX_FIXED_TAU) {
-    throw new Error(`Bad tau setting "${text}": a fixed tau must be in 1..${MAX_FIXED_TAU}`);
+  if (n < 1 || n > MAX_COMMAND_LINE_TAU) {
+    throw new Error(`Bad tau setting "${text}": a fixed tau must be in 1..${MAX_COMMAND_LINE_TAU}`);
   }
   return n;
 }

@@ -5,8 +5,9 @@ import { type DelaySetting, parseDelaySetting } from "../aggregator/delay-table.
 import { DEFAULT_BUDGET_SECONDS } from "../aggregator/learning-setup.js";
 import { DEFAULT_ROUND_TIMEOUT_MS } from "../aggregator/round-deadline.js";
 import type { ControlMode } from "../core/control/control-mode.js";
+import type { DistributionCase } from "../core/data/partition.js";
 import { startAggregatorWithDashboard } from "../dashboard/aggregator-dashboard.js";
-import { type CaseId, parseCases } from "../experiment/case-setting.js";
+import { parseCases } from "../experiment/case-setting.js";
 import { parseTauSettings, type TauSetting } from "../experiment/tau-setting.js";
 import {
   createMessageLog,
@@ -37,7 +38,7 @@ interface AggregatorFlags extends LearningFlags, SecurityFlags {
   nodes: number;
   minNodes?: number;
   runs?: number;
-  case: CaseId[];
+  case: DistributionCase[];
   tau: TauSetting[];
   control: ControlMode;
   rounds?: number;

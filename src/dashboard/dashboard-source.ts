@@ -5,7 +5,6 @@ import type { ControlCommand } from "./control-command.js";
 import type { NodeState, PlainChange, RunHeader, StateOf, TestState } from "./wire-types.js";
 
 export type {
-  CaseNumber,
   DashboardSettings,
   RunHeader,
   RunSetup,

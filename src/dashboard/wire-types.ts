@@ -1,10 +1,10 @@
+import type { DistributionCase } from "../core/data/partition.js";
+
 /**
  * The JSON the dashboard's server sends to the page: GET /api/state answers a `WireSnapshot`,
- * GET /api/events streams `WireChange`s. Types only and no imports, so the browser code can use
- * them as they are.
+ * GET /api/events streams `WireChange`s. Types only, and only type imports (erased), so the
+ * browser code can use them as they are.
  */
-
-export type CaseNumber = 1 | 2 | 3 | 4;
 
 /** Adaptive tau, or tau held at a fixed value. */
 export type TauSetting = "adaptive" | number;
@@ -15,7 +15,7 @@ export interface RunSetup {
   readonly model: string;
   /** The task, e.g. "even-odd". */
   readonly task: string;
-  readonly case: CaseNumber;
+  readonly case: DistributionCase;
   readonly tauMode: TauSetting;
   /** The time budget of the run, seconds. */
   readonly budgetSeconds: number;
@@ -25,7 +25,7 @@ export interface RunSetup {
 
 /** The values the controls show. */
 export interface DashboardSettings {
-  readonly case: CaseNumber;
+  readonly case: DistributionCase;
   readonly budgetSeconds: number;
   readonly tauMode: TauSetting;
   /** The delay added to every node by the last "all nodes" command, ms. */

@@ -1,5 +1,5 @@
+import type { DistributionCase } from "../core/data/partition.js";
 import type { MinibatchStreams } from "../core/train/node-rng.js";
-import type { CaseId } from "./case-setting.js";
 import type { RunRecord } from "./run-record.js";
 
 /**
@@ -8,7 +8,7 @@ import type { RunRecord } from "./run-record.js";
  */
 export interface CaseSummary {
   readonly model: string;
-  readonly caseId: CaseId;
+  readonly caseId: DistributionCase;
   readonly minibatches: MinibatchStreams | null;
   readonly adaptive: RunRecord | undefined;
   /** The fixed-tau run with the lowest final loss. */

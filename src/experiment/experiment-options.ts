@@ -1,10 +1,11 @@
 import { CONTROL_MODES, type ControlMode, DEFAULT_CONTROL } from "../core/control/control-mode.js";
 import { parseDatasetSpec } from "../core/data/dataset-spec.js";
+import type { DistributionCase } from "../core/data/partition.js";
 import { isTaskKind, TASK_KINDS, type TaskKind } from "../core/data/task.js";
 import { type Budget, budgetTable } from "../core/federation/budget.js";
 import { parseModelName } from "../core/models/create-model.js";
 import type { MinibatchStreams } from "../core/train/node-rng.js";
-import { ALL_CASES, type CaseId } from "./case-setting.js";
+import { ALL_CASES } from "./case-setting.js";
 import { DEFAULT_TAU_SETTINGS, formatTauSetting, type TauSetting } from "./tau-setting.js";
 
 /** "recorded": drawn from a recorded run's measurements (`costsFrom`). */
@@ -22,7 +23,7 @@ export interface ExperimentSettings {
   /** "even-odd", "digits" or "value". */
   readonly task: TaskKind;
   readonly nodes: number;
-  readonly cases: readonly CaseId[];
+  readonly cases: readonly DistributionCase[];
   readonly taus: readonly TauSetting[];
   /** How adaptive tau is controlled: "fedtau" (default) or the paper's exact rules. */
   readonly control: ControlMode;

@@ -1,5 +1,6 @@
+import type { DistributionCase } from "../core/data/partition.js";
 import type { MinibatchStreams } from "../core/train/node-rng.js";
-import { type CaseId, REPLICATED_CASE } from "./case-setting.js";
+import { REPLICATED_CASE } from "./case-setting.js";
 import type { ExperimentSettings } from "./experiment-options.js";
 import type { TauSetting } from "./tau-setting.js";
 
@@ -8,7 +9,7 @@ export interface RunSpec {
   /** Position in the plan, from 0. */
   readonly index: number;
   readonly model: string;
-  readonly caseId: CaseId;
+  readonly caseId: DistributionCase;
   /** The nodes' minibatch streams; null under full-batch descent (no minibatches drawn). */
   readonly minibatches: MinibatchStreams | null;
   readonly tau: TauSetting;
@@ -20,7 +21,7 @@ export interface RunSpec {
  */
 export interface RunGroup {
   readonly model: string;
-  readonly caseId: CaseId;
+  readonly caseId: DistributionCase;
   readonly minibatches: MinibatchStreams | null;
   readonly runs: readonly RunSpec[];
 }
@@ -37,7 +38,7 @@ export interface RunGroup {
 export function planExperiment(settings: ExperimentSettings): RunGroup[] {
   const groups: RunGroup[] = [];
   let index = 0;
-  const group = (model: string, caseId: CaseId, minibatches: MinibatchStreams | null) => {
+  const group = (model: string, caseId: DistributionCase, minibatches: MinibatchStreams | null) => {
     const runs = settings.taus.map((tau) => ({ index: index++, model, caseId, minibatches, tau }));
     groups.push({ model, caseId, minibatches, runs });
   };

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type NodeTrainingRules, nodeTrainingRules } from "../core/control/control-mode.js";
 import { assignedRows, type DataAssignment } from "../core/data/assignment.js";
+import type { DistributionCase } from "../core/data/partition.js";
 import { toBatch } from "../core/data/task.js";
 import { referenceKernels } from "../core/linalg/reference-kernels.js";
 import { createModel } from "../core/models/create-model.js";
@@ -24,7 +25,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function assignment(nodeIndex: number, nodeCount = 3, kase: 1 | 2 | 3 | 4 = 1): DataAssignment {
+function assignment(nodeIndex: number, nodeCount = 3, kase: DistributionCase = 1): DataAssignment {
   return {
     dataset: "csv:tiny.csv",
     task: "even-odd",

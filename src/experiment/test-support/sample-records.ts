@@ -1,4 +1,4 @@
-import type { CaseId } from "../case-setting.js";
+import type { DistributionCase } from "../../core/data/partition.js";
 import type { RoundRecord, RunRecord } from "../run-record.js";
 import type { TauSetting } from "../tau-setting.js";
 
@@ -27,7 +27,7 @@ export function sampleRun(over: Partial<RunRecord> = {}): RunRecord {
 
 /** Fixed-tau runs with the given final losses, plus an adaptive run, for one case. */
 export function sampleCase(
-  caseId: CaseId,
+  caseId: DistributionCase,
   losses: Readonly<Record<number, number>>,
   adaptiveLoss: number,
 ): RunRecord[] {
@@ -41,7 +41,7 @@ export function sampleCase(
 }
 
 export function sampleRounds(
-  caseId: CaseId,
+  caseId: DistributionCase,
   tauSetting: TauSetting,
   taus: number[],
 ): RoundRecord[] {

@@ -249,7 +249,7 @@ async function experimentAction(flags: ExperimentFlags): Promise<void> {
     }
     if (Number.isFinite(s.ratioToBest)) parts.push(`ratio ${s.ratioToBest.toFixed(4)}`);
     if (Number.isFinite(s.ratioToTauOne)) parts.push(`vs tau=1 ${s.ratioToTauOne.toFixed(4)}`);
-    lines.push(`${s.model} case ${caseLabel(s.caseId, s.minibatches)}: ${parts.join(", ")}`);
+    lines.push(`${s.model} case ${caseLabel(s.case, s.minibatches)}: ${parts.join(", ")}`);
   }
   lines.push(
     `${result.runs.length} runs in ${result.wallSeconds.toFixed(1)} s; wrote ${result.files.join(", ")}`,

@@ -9,7 +9,7 @@ describe("case summary", () => {
       ...sampleCase(2, { 1: 0.3, 5: 0.28 }, 0.28),
     ];
     const [one, two] = summariseCases(runs);
-    expect(one.caseId).toBe(1);
+    expect(one.case).toBe(1);
     expect(one.bestFixed?.tau).toBe(10);
     expect(one.ratioToBest).toBeCloseTo(1.01, 12);
     expect(one.ratioToTauOne).toBeCloseTo(0.808, 12);
@@ -27,7 +27,7 @@ describe("case summary", () => {
       minibatches: "independent" as const,
     }));
     const summaries = summariseCases([...shared, ...independent]);
-    expect(summaries.map((s) => [s.caseId, s.minibatches, s.bestFixed?.tau])).toEqual([
+    expect(summaries.map((s) => [s.case, s.minibatches, s.bestFixed?.tau])).toEqual([
       [3, "shared", 10],
       [3, "independent", 1],
     ]);

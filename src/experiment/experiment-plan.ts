@@ -9,7 +9,7 @@ export interface RunSpec {
   /** Position in the plan, from 0. */
   readonly index: number;
   readonly model: string;
-  readonly caseId: DistributionCase;
+  readonly case: DistributionCase;
   /** The nodes' minibatch streams; null under full-batch descent (no minibatches drawn). */
   readonly minibatches: MinibatchStreams | null;
   readonly tau: TauSetting;
@@ -21,7 +21,7 @@ export interface RunSpec {
  */
 export interface RunGroup {
   readonly model: string;
-  readonly caseId: DistributionCase;
+  readonly case: DistributionCase;
   readonly minibatches: MinibatchStreams | null;
   readonly runs: readonly RunSpec[];
 }
@@ -39,8 +39,8 @@ export function planExperiment(settings: ExperimentSettings): RunGroup[] {
   const groups: RunGroup[] = [];
   let index = 0;
   const group = (model: string, caseId: DistributionCase, minibatches: MinibatchStreams | null) => {
-    const runs = settings.taus.map((tau) => ({ index: index++, model, caseId, minibatches, tau }));
-    groups.push({ model, caseId, minibatches, runs });
+    const runs = settings.taus.map((tau) => ({ index: index++, model, case: caseId, minibatches, tau }));
+    groups.push({ model, case: caseId, minibatches, runs });
   };
   const streams = settings.sgd === undefined ? null : settings.minibatches;
   for (const model of settings.models) {

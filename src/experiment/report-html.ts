@@ -104,7 +104,7 @@ function settingsTable(s: ExperimentSettings): string {
 
 /** The cases as the plan runs them (the replicated case may come with both kinds of streams). */
 function plannedCases(s: ExperimentSettings): string[] {
-  const labels = planExperiment(s).map((g) => caseLabel(g.caseId, g.minibatches));
+  const labels = planExperiment(s).map((g) => caseLabel(g.case, g.minibatches));
   return [...new Set(labels)];
 }
 
@@ -114,7 +114,7 @@ function summaryTable(summaries: readonly CaseSummary[]): string {
   const body = summaries
     .map(
       (s) =>
-        `<tr><td class=l>${escapeXml(s.model)}</td><td class=l>${caseLabel(s.caseId, s.minibatches)}</td>` +
+        `<tr><td class=l>${escapeXml(s.model)}</td><td class=l>${caseLabel(s.case, s.minibatches)}</td>` +
         `<td>${num(s.adaptive?.finalLoss)}</td><td>${s.bestFixed ? formatTauSetting(s.bestFixed.tau) : ""}</td>` +
         `<td>${num(s.bestFixed?.finalLoss)}</td><td>${num(s.ratioToBest, 4)}</td>` +
         `<td>${num(s.tauOne?.finalLoss)}</td><td>${num(s.ratioToTauOne, 4)}</td>` +
@@ -131,7 +131,7 @@ function caseSection(
   resources: readonly string[],
 ): string {
   const ofCase = (r: RunRecord | RoundRecord) =>
-    r.model === s.model && r.caseId === s.caseId && r.minibatches === s.minibatches;
+    r.model === s.model && r.case === s.case && r.minibatches === s.minibatches;
   const mine = runs.filter(ofCase);
   const fixed = mine
     .filter((r) => r.tau !== "adaptive")
@@ -185,10 +185,10 @@ function caseSection(
     );
   }
   const note =
-    s.caseId === REPLICATED_CASE && s.minibatches === "shared"
+    s.case === REPLICATED_CASE && s.minibatches === "shared"
       ? `<p class="muted">${SHARED_REPLICAS_NOTE}</p>\n`
       : "";
-  return `<h2>${escapeXml(s.model)}, case ${escapeXml(caseLabel(s.caseId, s.minibatches))}</h2>
+  return `<h2>${escapeXml(s.model)}, case ${escapeXml(caseLabel(s.case, s.minibatches))}</h2>
 ${note}<div class="charts">${charts.join("\n")}</div>
 ${runTable(mine, s, resources)}`;
 }

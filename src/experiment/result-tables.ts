@@ -6,8 +6,8 @@ import { formatTauSetting } from "./tau-setting.js";
 /** The columns of results.csv (results.json rows use the same names). */
 export const RUN_COLUMNS: readonly Column<RunRecord>[] = [
   { header: "model", value: (r) => r.model },
-  { header: "case", value: (r) => r.caseId },
-  { header: "case_name", value: (r) => CASE_NAMES[r.caseId] },
+  { header: "case", value: (r) => r.case },
+  { header: "case_name", value: (r) => CASE_NAMES[r.case] },
   { header: "minibatches", value: (r) => r.minibatches },
   { header: "tau_setting", value: (r) => formatTauSetting(r.tau) },
   { header: "final_loss", value: (r) => r.finalLoss },
@@ -29,7 +29,7 @@ export const RUN_COLUMNS: readonly Column<RunRecord>[] = [
 /** The columns of rounds.csv. */
 export const ROUND_COLUMNS: readonly Column<RoundRecord>[] = [
   { header: "model", value: (r) => r.model },
-  { header: "case", value: (r) => r.caseId },
+  { header: "case", value: (r) => r.case },
   { header: "minibatches", value: (r) => r.minibatches },
   { header: "tau_setting", value: (r) => formatTauSetting(r.tauSetting) },
   { header: "round", value: (r) => r.round },

@@ -56,7 +56,7 @@ describe("runExperiment", () => {
     );
 
     // One row per run, in plan order, each near its budget and with sensible numbers.
-    expect(first.runs.map((r) => [r.caseId, r.tau])).toEqual([
+    expect(first.runs.map((r) => [r.case, r.tau])).toEqual([
       [1, "adaptive"],
       [1, 1],
       [1, 5],
@@ -73,7 +73,7 @@ describe("runExperiment", () => {
       expect(r.finalLoss).toBeLessThan(1); // the loss at w = 0
       expect(r.testAccuracy).toBeGreaterThan(0.5);
       expect(r.rounds).toBe(
-        first.rounds.filter((x) => x.caseId === r.caseId && x.tauSetting === r.tau).length,
+        first.rounds.filter((x) => x.case === r.case && x.tauSetting === r.tau).length,
       );
     }
     const fixed5 = first.runs.find((r) => r.tau === 5)!;
@@ -142,7 +142,7 @@ describe("runExperiment with the replicated case under SGD and shared streams", 
       seed: 7,
       out: dir,
     });
-    expect(result.runs.map((r) => [r.caseId, r.minibatches, r.tau])).toEqual([
+    expect(result.runs.map((r) => [r.case, r.minibatches, r.tau])).toEqual([
       [3, "shared", 1],
       [3, "shared", 4],
       [3, "independent", 1],

@@ -97,14 +97,14 @@ export async function runOne(
     if (result.status !== "completed") {
       const why = result.error?.message ?? result.status;
       throw new Error(
-        `Run ${spec.model} case ${caseLabel(spec.caseId, spec.minibatches)} tau=${spec.tau} ${result.status}: ${why}`,
+        `Run ${spec.model} case ${caseLabel(spec.case, spec.minibatches)} tau=${spec.tau} ${result.status}: ${why}`,
       );
     }
     const w = result.finalWeights;
     const test = testObjective.evaluate(w);
     const record: RunRecord = {
       model: spec.model,
-      caseId: spec.caseId,
+      case: spec.case,
       minibatches: spec.minibatches,
       tau: spec.tau,
       finalLoss: ctx.trainObjective.loss(w),
@@ -150,7 +150,7 @@ function roundRecord(spec: RunSpec, e: RoundEvent): RoundRecord {
   const time = e.costs.time;
   return {
     model: spec.model,
-    caseId: spec.caseId,
+    case: spec.case,
     minibatches: spec.minibatches,
     tauSetting: spec.tau,
     round: e.round,

@@ -5,7 +5,7 @@ import type { TauSetting } from "./tau-setting.js";
 /** The outcome of one run: one row of results.csv / results.json. */
 export interface RunRecord {
   readonly model: string;
-  readonly caseId: DistributionCase;
+  readonly case: DistributionCase;
   /** The nodes' minibatch streams; null under full-batch descent. */
   readonly minibatches: MinibatchStreams | null;
   readonly tau: TauSetting;
@@ -35,7 +35,7 @@ export interface RunRecord {
 /** One round of one run: one row of rounds.csv. */
 export interface RoundRecord {
   readonly model: string;
-  readonly caseId: DistributionCase;
+  readonly case: DistributionCase;
   readonly minibatches: MinibatchStreams | null;
   readonly tauSetting: TauSetting;
   readonly round: number;

@@ -6,7 +6,7 @@ import type { TauSetting } from "../tau-setting.js";
 export function sampleRun(over: Partial<RunRecord> = {}): RunRecord {
   return {
     model: "svm",
-    caseId: 1,
+    case: 1,
     minibatches: null,
     tau: 1,
     finalLoss: 0.25,
@@ -32,10 +32,10 @@ export function sampleCase(
   adaptiveLoss: number,
 ): RunRecord[] {
   const runs: RunRecord[] = [
-    sampleRun({ caseId, tau: "adaptive", finalLoss: adaptiveLoss, meanTau: 12.5 }),
+    sampleRun({ case: caseId, tau: "adaptive", finalLoss: adaptiveLoss, meanTau: 12.5 }),
   ];
   for (const [tau, loss] of Object.entries(losses)) {
-    runs.push(sampleRun({ caseId, tau: Number(tau), finalLoss: loss, meanTau: Number(tau) }));
+    runs.push(sampleRun({ case: caseId, tau: Number(tau), finalLoss: loss, meanTau: Number(tau) }));
   }
   return runs;
 }
@@ -52,7 +52,7 @@ export function sampleRounds(
     bytes += 5 * 18_900;
     return {
       model: "svm",
-      caseId,
+      case: caseId,
       minibatches: null,
       tauSetting,
       round: i + 1,

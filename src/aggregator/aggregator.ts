@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from "node:http";
+import type { TauMode } from "../core/control/tau-policy.js";
 import type { DatasetSplit } from "../core/data/dataset.js";
 import type { DistributionCase } from "../core/data/partition.js";
 import type { RunEnd } from "../core/federation/link.js";
@@ -60,7 +61,7 @@ export const JOIN_QUIET_MS = 1000;
 /** What changes from one run to the next when several are given (e.g. every case, both tau modes). */
 export interface RunVariant {
   readonly case: DistributionCase;
-  readonly tau: "adaptive" | number;
+  readonly tau: TauMode;
 }
 
 export interface AggregatorOptions {

@@ -1,4 +1,5 @@
 import { type ControlMode, DEFAULT_CONTROL } from "../core/control/control-mode.js";
+import type { TauMode } from "../core/control/tau-policy.js";
 import type { DataAssignment } from "../core/data/assignment.js";
 import type { DistributionCase } from "../core/data/partition.js";
 import type { TaskKind } from "../core/data/task.js";
@@ -21,7 +22,7 @@ export interface LearningSetup {
   readonly task: TaskKind;
   /** How the training rows are shared out (algorithm.md section 5). */
   readonly case: DistributionCase;
-  readonly tau: "adaptive" | number;
+  readonly tau: TauMode;
   /** How adaptive tau is controlled (default "fedtau"; "paper": the authors' exact rules). */
   readonly control?: ControlMode;
   /** SGD minibatch size; undefined = full-batch gradient descent. */

@@ -1,3 +1,4 @@
+import type { TauMode } from "../core/control/tau-policy.js";
 import { bindingResource } from "../core/federation/binding-resource.js";
 import type { BudgetTable } from "../core/federation/budget.js";
 import type { RunResult } from "../core/federation/run-result.js";
@@ -29,7 +30,7 @@ export interface RunSummary {
     readonly dataset: string;
     readonly task: string;
     readonly case: number;
-    readonly tau: "adaptive" | number;
+    readonly tau: TauMode;
     readonly sgd: number | null;
     readonly eta: number;
     readonly phi: number;

@@ -8,7 +8,6 @@ export type {
   DashboardSettings,
   RunHeader,
   RunSetup,
-  TauSetting,
 } from "./wire-types.js";
 
 /**

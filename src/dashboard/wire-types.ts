@@ -1,3 +1,4 @@
+import type { TauMode } from "../core/control/tau-policy.js";
 import type { DistributionCase } from "../core/data/partition.js";
 
 /**
@@ -6,9 +7,6 @@ import type { DistributionCase } from "../core/data/partition.js";
  * browser code can use them as they are.
  */
 
-/** Adaptive tau, or tau held at a fixed value. */
-export type TauSetting = "adaptive" | number;
-
 /** What a run is, in a few words for the page's header. */
 export interface RunSetup {
   /** The model, e.g. "svm" (smooth SVM). */
@@ -16,7 +14,7 @@ export interface RunSetup {
   /** The task, e.g. "even-odd". */
   readonly task: string;
   readonly case: DistributionCase;
-  readonly tauMode: TauSetting;
+  readonly tauMode: TauMode;
   /** The time budget of the run, seconds. */
   readonly budgetSeconds: number;
   /** Nodes taking part. */
@@ -27,7 +25,7 @@ export interface RunSetup {
 export interface DashboardSettings {
   readonly case: DistributionCase;
   readonly budgetSeconds: number;
-  readonly tauMode: TauSetting;
+  readonly tauMode: TauMode;
   /** The delay added to every node by the last "all nodes" command, ms. */
   readonly delayMs: number;
   /** A run is going, or will start by itself when the current one ends. */

@@ -1,8 +1,8 @@
+import type { TauMode } from "../core/control/tau-policy.js";
 import type { DistributionCase } from "../core/data/partition.js";
 import type { MinibatchStreams } from "../core/train/node-rng.js";
 import { REPLICATED_CASE } from "./case-setting.js";
 import type { ExperimentSettings } from "./experiment-options.js";
-import type { TauSetting } from "./tau-setting.js";
 
 /** One run of an experiment: a model on one case with one tau setting. */
 export interface RunSpec {
@@ -12,7 +12,7 @@ export interface RunSpec {
   readonly case: DistributionCase;
   /** The nodes' minibatch streams; null under full-batch descent (no minibatches drawn). */
   readonly minibatches: MinibatchStreams | null;
-  readonly tau: TauSetting;
+  readonly tau: TauMode;
 }
 
 /**
@@ -39,7 +39,13 @@ export function planExperiment(settings: ExperimentSettings): RunGroup[] {
   const groups: RunGroup[] = [];
   let index = 0;
   const group = (model: string, caseId: DistributionCase, minibatches: MinibatchStreams | null) => {
-    const runs = settings.taus.map((tau) => ({ index: index++, model, case: caseId, minibatches, tau }));
+    const runs = settings.taus.map((tau) => ({
+      index: index++,
+      model,
+      case: caseId,
+      minibatches,
+      tau,
+    }));
     groups.push({ model, case: caseId, minibatches, runs });
   };
   const streams = settings.sgd === undefined ? null : settings.minibatches;

@@ -5,7 +5,7 @@ import type { ExperimentSettings } from "./experiment-options.js";
 import { planExperiment } from "./experiment-plan.js";
 import type { RoundRecord, RunRecord } from "./run-record.js";
 import { type ChartSeries, escapeXml, type Point, renderLineChart } from "./svg-chart.js";
-import { formatTauSetting } from "./tau-setting.js";
+import { formatTauMode } from "./tau-modes.js";
 
 export interface ReportInput {
   readonly settings: ExperimentSettings;
@@ -81,7 +81,7 @@ function settingsTable(s: ExperimentSettings): string {
     ["task", s.task],
     ["nodes", String(s.nodes)],
     ["cases", plannedCases(s).join(", ")],
-    ["tau settings", s.taus.map(formatTauSetting).join(", ")],
+    ["tau settings", s.taus.map(formatTauMode).join(", ")],
     ["budget", formatBudget(s.budget)],
     ["cost", s.costsFrom === null ? s.cost : `${s.cost}, drawn from ${s.costsFrom}`],
     ["local cost scale", String(s.localCostScale)],
@@ -115,7 +115,7 @@ function summaryTable(summaries: readonly CaseSummary[]): string {
     .map(
       (s) =>
         `<tr><td class=l>${escapeXml(s.model)}</td><td class=l>${caseLabel(s.case, s.minibatches)}</td>` +
-        `<td>${num(s.adaptive?.finalLoss)}</td><td>${s.bestFixed ? formatTauSetting(s.bestFixed.tau) : ""}</td>` +
+        `<td>${num(s.adaptive?.finalLoss)}</td><td>${s.bestFixed ? formatTauMode(s.bestFixed.tau) : ""}</td>` +
         `<td>${num(s.bestFixed?.finalLoss)}</td><td>${num(s.ratioToBest, 4)}</td>` +
         `<td>${num(s.tauOne?.finalLoss)}</td><td>${num(s.ratioToTauOne, 4)}</td>` +
         `<td>${num(s.adaptive?.meanTau, 3)}</td><td>${num(s.adaptive?.testAccuracy ?? undefined, 4)}</td></tr>`,
@@ -213,7 +213,7 @@ function runTable(
     .map((r) => {
       const cls = r === s.adaptive ? "adaptive" : r === s.bestFixed ? "best" : "";
       return (
-        `<tr class="${cls}"><td class=l>${formatTauSetting(r.tau)}</td><td>${num(r.finalLoss)}</td>` +
+        `<tr class="${cls}"><td class=l>${formatTauMode(r.tau)}</td><td>${num(r.finalLoss)}</td>` +
         `<td>${num(r.testAccuracy ?? undefined, 4)}</td><td>${num(r.meanTau, 3)}</td><td>${r.rounds}</td>` +
         `<td>${r.iterations}</td><td>${num(r.beta, 4)}</td><td>${num(r.delta, 4)}</td><td>${num(r.rho, 4)}</td>` +
         resources.map((name) => `<td>${spent(r, name)}</td>`).join("") +

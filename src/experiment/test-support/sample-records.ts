@@ -1,6 +1,6 @@
+import type { TauMode } from "../../core/control/tau-policy.js";
 import type { DistributionCase } from "../../core/data/partition.js";
 import type { RoundRecord, RunRecord } from "../run-record.js";
-import type { TauSetting } from "../tau-setting.js";
 
 /** A run record with plausible numbers; override what a test is about. */
 export function sampleRun(over: Partial<RunRecord> = {}): RunRecord {
@@ -42,7 +42,7 @@ export function sampleCase(
 
 export function sampleRounds(
   caseId: DistributionCase,
-  tauSetting: TauSetting,
+  tauSetting: TauMode,
   taus: number[],
 ): RoundRecord[] {
   let spent = 0;

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ControlMode, nodeTrainingRules } from "../../core/control/control-mode.js";
+import type { TauMode } from "../../core/control/tau-policy.js";
 import { assignedRows } from "../../core/data/assignment.js";
 import type { DatasetSplit } from "../../core/data/dataset.js";
 import { toBatch } from "../../core/data/task.js";
@@ -20,7 +21,7 @@ import { simulatedCosts } from "../simulated-costs.js";
 export interface SimulatedRecordOptions {
   readonly split: DatasetSplit;
   readonly nodes?: number;
-  readonly tau?: "adaptive" | number;
+  readonly tau?: TauMode;
   readonly control?: ControlMode;
   /** Simulated seconds. */
   readonly budget?: number;

@@ -104,7 +104,7 @@ export function setupMessageOf(
     eta: setup.eta,
     batchSize: setup.sgd ?? "full",
     data: assignmentOf(setup, nodeIndex, nodeCount),
-    tauMode: setup.tau === "adaptive" ? "adaptive" : "fixed",
+    adaptiveTau: setup.tau === "adaptive",
     control: setup.control ?? DEFAULT_CONTROL,
     seed: setup.seed,
     vectorEncoding: "float64",

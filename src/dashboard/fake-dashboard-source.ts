@@ -298,7 +298,7 @@ export class FakeDashboardSource implements DashboardSource {
         type: "setup",
         runId: id,
         model: "svm",
-        tauMode: tauModeName(setup.tauMode),
+        adaptiveTau: setup.tauMode === "adaptive",
       });
     }
   }
@@ -478,10 +478,6 @@ let sharedBank: DigitBank | null = null;
 function defaultBank(): DigitBank {
   sharedBank ??= syntheticDigits(30);
   return sharedBank;
-}
-
-function tauModeName(mode: DashboardSettings["tauMode"]): "adaptive" | "fixed" {
-  return mode === "adaptive" ? "adaptive" : "fixed";
 }
 
 function describe(command: ControlCommand): string {

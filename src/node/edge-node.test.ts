@@ -53,7 +53,7 @@ function setup(runId: string, overrides: Partial<SetupMessage> = {}): SetupMessa
     eta: 0.05,
     batchSize: 20,
     data: assignment(1),
-    tauMode: "adaptive",
+    adaptiveTau: true,
     control: "fedtau",
     seed: 11,
     vectorEncoding: "float64",
@@ -174,7 +174,7 @@ describe("EdgeNode against a fake aggregator", () => {
     const { aggregator } = await startNode();
     const peer = await aggregator.nextPeer();
     await peer.next("register");
-    peer.send(setup("run-1", { tauMode: "fixed" }));
+    peer.send(setup("run-1", { adaptiveTau: false }));
     await peer.next("ready");
     const sim = createSimulation({
       model: createModel({ kind: "svm" }, 16, referenceKernels),

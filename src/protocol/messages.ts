@@ -45,7 +45,8 @@ export interface SetupMessage {
   /** SGD minibatch size, or "full" for deterministic gradient descent on all local data. */
   readonly batchSize: number | "full";
   readonly data: DataAssignment;
-  readonly tauMode: "adaptive" | "fixed";
+  /** Tau is adaptive (the node sends estimates); false: a fixed tau, given in every RoundStart. */
+  readonly adaptiveTau: boolean;
   /** The control rules of the run; the node's side of them is nodeTrainingRules (control-mode.ts). */
   readonly control: ControlMode;
   readonly seed: number;

@@ -175,7 +175,7 @@ export class FrameFuzzer {
             nodeIndex: 0,
             nodeCount: 1,
           },
-          tauMode: "fixed",
+          adaptiveTau: false,
           control: "fedtau",
           seed: 1,
           vectorEncoding: "float64",

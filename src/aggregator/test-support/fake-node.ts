@@ -108,9 +108,9 @@ export class FakeNode {
       eta: setup.eta,
       ...(setup.batchSize === "full"
         ? {}
-        : { sgd: { batchSize: setup.batchSize, carryOver: setup.tauMode === "adaptive" } }),
+        : { sgd: { batchSize: setup.batchSize, carryOver: setup.adaptiveTau } }),
       rng: nodeRng(setup.seed, setup.data.nodeIndex),
-      estimates: setup.tauMode === "adaptive", // as src/node/node-run.ts
+      estimates: setup.adaptiveTau, // as src/node/node-run.ts
     });
     this.conn.send({
       type: "ready",

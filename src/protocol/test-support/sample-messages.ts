@@ -40,7 +40,7 @@ export function sampleMessages(size = 784, seed = 7) {
       nodeIndex: 2,
       nodeCount: 5,
     },
-    tauMode: "adaptive",
+    adaptiveTau: true,
     control: "fedtau",
     seed: 42,
     vectorEncoding: "float64",

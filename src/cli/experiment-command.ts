@@ -244,7 +244,7 @@ async function experimentAction(flags: ExperimentFlags): Promise<void> {
     }
     if (s.bestFixed) {
       parts.push(
-        `best fixed tau=${formatTauMode(s.bestFixed.tau)} loss ${s.bestFixed.finalLoss.toPrecision(5)}`,
+        `best fixed tau=${formatTauMode(s.bestFixed.tauMode)} loss ${s.bestFixed.finalLoss.toPrecision(5)}`,
       );
     }
     if (Number.isFinite(s.ratioToBest)) parts.push(`ratio ${s.ratioToBest.toFixed(4)}`);

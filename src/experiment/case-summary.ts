@@ -34,14 +34,14 @@ export function summariseCases(runs: readonly RunRecord[]): CaseSummary[] {
     g.push(r);
   }
   return [...groups.values()].map((g) => {
-    const adaptive = g.find((r) => r.tau === "adaptive");
-    const fixed = g.filter((r) => r.tau !== "adaptive");
+    const adaptive = g.find((r) => r.tauMode === "adaptive");
+    const fixed = g.filter((r) => r.tauMode !== "adaptive");
     let bestFixed: RunRecord | undefined;
     for (const r of fixed) {
       if (!Number.isFinite(r.finalLoss)) continue;
       if (!bestFixed || r.finalLoss < bestFixed.finalLoss) bestFixed = r;
     }
-    const tauOne = fixed.find((r) => r.tau === 1);
+    const tauOne = fixed.find((r) => r.tauMode === 1);
     return {
       model: g[0].model,
       case: g[0].case,

@@ -65,8 +65,8 @@ describe("experiment plan", () => {
       ["logistic", 1],
     ]);
     expect(groups[1].runs).toEqual([
-      { index: 2, model: "svm", case: 1, minibatches: null, tau: "adaptive" },
-      { index: 3, model: "svm", case: 1, minibatches: null, tau: 5 },
+      { index: 2, model: "svm", case: 1, minibatches: null, tauMode: "adaptive" },
+      { index: 3, model: "svm", case: 1, minibatches: null, tauMode: 5 },
     ]);
     expect(countRuns(groups)).toBe(8);
   });
@@ -88,8 +88,8 @@ describe("experiment plan", () => {
       ["logistic", 1, "shared"],
     ]);
     expect(groups[1].runs).toEqual([
-      { index: 2, model: "svm", case: 3, minibatches: "independent", tau: 1 },
-      { index: 3, model: "svm", case: 3, minibatches: "independent", tau: 5 },
+      { index: 2, model: "svm", case: 3, minibatches: "independent", tauMode: 1 },
+      { index: 3, model: "svm", case: 3, minibatches: "independent", tauMode: 5 },
     ]);
     expect(groups.flatMap((g) => g.runs.map((r) => r.index))).toEqual([...Array(12).keys()]);
     expect(countRuns(planExperiment(resolveSettings({ sgd: 100 })))).toBe(60);

@@ -12,7 +12,7 @@ export interface RunSpec {
   readonly case: DistributionCase;
   /** The nodes' minibatch streams; null under full-batch descent (no minibatches drawn). */
   readonly minibatches: MinibatchStreams | null;
-  readonly tau: TauMode;
+  readonly tauMode: TauMode;
 }
 
 /**
@@ -39,12 +39,12 @@ export function planExperiment(settings: ExperimentSettings): RunGroup[] {
   const groups: RunGroup[] = [];
   let index = 0;
   const group = (model: string, caseId: DistributionCase, minibatches: MinibatchStreams | null) => {
-    const runs = settings.taus.map((tau) => ({
+    const runs = settings.taus.map((tauMode) => ({
       index: index++,
       model,
       case: caseId,
       minibatches,
-      tau,
+      tauMode,
     }));
     groups.push({ model, case: caseId, minibatches, runs });
   };

@@ -17,7 +17,7 @@ export function createProgressDisplay(stream: NodeJS.WriteStream): ProgressDispl
 
 /** "svm case 2 (non-uniform) tau=adaptive" */
 export function describeRun(run: RunSpec): string {
-  return `${run.model} case ${caseLabel(run.case, run.minibatches)} tau=${formatTauMode(run.tau)}`;
+  return `${run.model} case ${caseLabel(run.case, run.minibatches)} tau=${formatTauMode(run.tauMode)}`;
 }
 
 /** "[3/48] svm case 1 (uniform) tau=2: loss 0.2312, accuracy 0.8605, mean tau 2, 311 rounds, 1.2 s" */

@@ -115,7 +115,7 @@ function summaryTable(summaries: readonly CaseSummary[]): string {
     .map(
       (s) =>
         `<tr><td class=l>${escapeXml(s.model)}</td><td class=l>${caseLabel(s.case, s.minibatches)}</td>` +
-        `<td>${num(s.adaptive?.finalLoss)}</td><td>${s.bestFixed ? formatTauMode(s.bestFixed.tau) : ""}</td>` +
+        `<td>${num(s.adaptive?.finalLoss)}</td><td>${s.bestFixed ? formatTauMode(s.bestFixed.tauMode) : ""}</td>` +
         `<td>${num(s.bestFixed?.finalLoss)}</td><td>${num(s.ratioToBest, 4)}</td>` +
         `<td>${num(s.tauOne?.finalLoss)}</td><td>${num(s.ratioToTauOne, 4)}</td>` +
         `<td>${num(s.adaptive?.meanTau, 3)}</td><td>${num(s.adaptive?.testAccuracy ?? undefined, 4)}</td></tr>`,
@@ -134,8 +134,8 @@ function caseSection(
     r.model === s.model && r.case === s.case && r.minibatches === s.minibatches;
   const mine = runs.filter(ofCase);
   const fixed = mine
-    .filter((r) => r.tau !== "adaptive")
-    .sort((a, b) => (a.tau as number) - (b.tau as number));
+    .filter((r) => r.tauMode !== "adaptive")
+    .sort((a, b) => (a.tauMode as number) - (b.tauMode as number));
   const adaptive = s.adaptive;
   const vsTau = (label: string, value: (r: RunRecord) => number): string => {
     const series: ChartSeries[] = [
@@ -143,7 +143,7 @@ function caseSection(
         name: "fixed tau",
         color: FIXED_COLOR,
         kind: "line",
-        points: fixed.map((r): Point => [r.tau as number, value(r)]),
+        points: fixed.map((r): Point => [r.tauMode as number, value(r)]),
       },
     ];
     if (adaptive) {
@@ -167,7 +167,7 @@ function caseSection(
     vsTau("test accuracy", (r) => r.testAccuracy ?? Number.NaN),
   ];
   if (adaptive) {
-    const adaptiveRounds = rounds.filter((r) => ofCase(r) && r.tauSetting === "adaptive");
+    const adaptiveRounds = rounds.filter((r) => ofCase(r) && r.tauMode === "adaptive");
     const points: Point[] = [];
     let start = 0;
     for (const r of adaptiveRounds) {
@@ -213,7 +213,7 @@ function runTable(
     .map((r) => {
       const cls = r === s.adaptive ? "adaptive" : r === s.bestFixed ? "best" : "";
       return (
-        `<tr class="${cls}"><td class=l>${formatTauMode(r.tau)}</td><td>${num(r.finalLoss)}</td>` +
+        `<tr class="${cls}"><td class=l>${formatTauMode(r.tauMode)}</td><td>${num(r.finalLoss)}</td>` +
         `<td>${num(r.testAccuracy ?? undefined, 4)}</td><td>${num(r.meanTau, 3)}</td><td>${r.rounds}</td>` +
         `<td>${r.iterations}</td><td>${num(r.beta, 4)}</td><td>${num(r.delta, 4)}</td><td>${num(r.rho, 4)}</td>` +
         resources.map((name) => `<td>${spent(r, name)}</td>`).join("") +

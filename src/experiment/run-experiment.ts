@@ -144,7 +144,7 @@ export const RECORDS_DIR = "runs";
  * given twice gets the run's position in the plan appended.
  */
 export function recordName(spec: RunSpec): string {
-  const tau = spec.tau === "adaptive" ? "adaptive" : `tau${spec.tau}`;
+  const tau = spec.tauMode === "adaptive" ? "adaptive" : `tau${spec.tauMode}`;
   // The extra case-3 runs with independent minibatches (beside the shared ones) say so.
   const streams = spec.minibatches === "independent" ? "-independent" : "";
   return `${spec.model}-case${spec.case}${streams}-${tau}`.replace(/[^A-Za-z0-9._-]/g, "-");

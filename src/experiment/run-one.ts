@@ -54,7 +54,7 @@ export async function runOne(
   const { settings, model, data, testObjective } = ctx;
   const seed = settings.seed;
   // Which minibatch is reused and which estimates a node sends depend on the control mode.
-  const rules = nodeTrainingRules(settings.control, spec.tau === "adaptive");
+  const rules = nodeTrainingRules(settings.control, spec.tauMode === "adaptive");
   // One clock for the nodes and the engine: measured costs take each node's call out of the
   // round's wall time, which needs both on the same time line.
   const clock = performanceClock;
@@ -79,7 +79,7 @@ export async function runOne(
       initialWeights: model.initialWeights(new Rng(seed), data.train),
       eta: settings.eta,
       phi: settings.phi,
-      tauMode: spec.tau,
+      tauMode: spec.tauMode,
       control: settings.control,
       budget: budgetTable(settings.budget),
     };
@@ -97,7 +97,7 @@ export async function runOne(
     if (result.status !== "completed") {
       const why = result.error?.message ?? result.status;
       throw new Error(
-        `Run ${spec.model} case ${caseLabel(spec.case, spec.minibatches)} tau=${spec.tau} ${result.status}: ${why}`,
+        `Run ${spec.model} case ${caseLabel(spec.case, spec.minibatches)} tau=${spec.tauMode} ${result.status}: ${why}`,
       );
     }
     const w = result.finalWeights;
@@ -106,7 +106,7 @@ export async function runOne(
       model: spec.model,
       case: spec.case,
       minibatches: spec.minibatches,
-      tau: spec.tau,
+      tauMode: spec.tauMode,
       finalLoss: ctx.trainObjective.loss(w),
       testAccuracy: test.accuracy ?? null,
       testLoss: test.loss,
@@ -152,7 +152,7 @@ function roundRecord(spec: RunSpec, e: RoundEvent): RoundRecord {
     model: spec.model,
     case: spec.case,
     minibatches: spec.minibatches,
-    tauSetting: spec.tau,
+    tauMode: spec.tauMode,
     round: e.round,
     kind: e.kind,
     tau: e.tau,

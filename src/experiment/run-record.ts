@@ -8,7 +8,7 @@ export interface RunRecord {
   readonly case: DistributionCase;
   /** The nodes' minibatch streams; null under full-batch descent. */
   readonly minibatches: MinibatchStreams | null;
-  readonly tau: TauMode;
+  readonly tauMode: TauMode;
   /** Loss on the full training data (every node's samples) at the returned weights. */
   readonly finalLoss: number;
   /** Share of test samples predicted right at the returned weights; null for regression. */
@@ -37,7 +37,7 @@ export interface RoundRecord {
   readonly model: string;
   readonly case: DistributionCase;
   readonly minibatches: MinibatchStreams | null;
-  readonly tauSetting: TauMode;
+  readonly tauMode: TauMode;
   readonly round: number;
   /** "full", "last-full" (the budget's last full round) or "evaluation" (evaluation-only). */
   readonly kind: string;

@@ -8,7 +8,7 @@ export function sampleRun(over: Partial<RunRecord> = {}): RunRecord {
     model: "svm",
     case: 1,
     minibatches: null,
-    tau: 1,
+    tauMode: 1,
     finalLoss: 0.25,
     testAccuracy: 0.85,
     testLoss: 0.26,
@@ -32,17 +32,19 @@ export function sampleCase(
   adaptiveLoss: number,
 ): RunRecord[] {
   const runs: RunRecord[] = [
-    sampleRun({ case: caseId, tau: "adaptive", finalLoss: adaptiveLoss, meanTau: 12.5 }),
+    sampleRun({ case: caseId, tauMode: "adaptive", finalLoss: adaptiveLoss, meanTau: 12.5 }),
   ];
   for (const [tau, loss] of Object.entries(losses)) {
-    runs.push(sampleRun({ case: caseId, tau: Number(tau), finalLoss: loss, meanTau: Number(tau) }));
+    runs.push(
+      sampleRun({ case: caseId, tauMode: Number(tau), finalLoss: loss, meanTau: Number(tau) }),
+    );
   }
   return runs;
 }
 
 export function sampleRounds(
   caseId: DistributionCase,
-  tauSetting: TauMode,
+  tauMode: TauMode,
   taus: number[],
 ): RoundRecord[] {
   let spent = 0;
@@ -54,7 +56,7 @@ export function sampleRounds(
       model: "svm",
       case: caseId,
       minibatches: null,
-      tauSetting,
+      tauMode,
       round: i + 1,
       kind: i === taus.length - 1 ? "evaluation" : "full",
       tau,

@@ -362,7 +362,7 @@ export class Aggregator {
   }
 
   private register(session: NodeSession, m: RegisterMessage, seq: number): void {
-    const name = m.nodeName;
+    const name = m.id;
     // The token first, before anything else is looked at (constant-time compare).
     if (!admitsNode(this.options, name, m.token)) {
       session.refuse(unauthorized(name), seq);

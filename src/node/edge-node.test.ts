@@ -102,7 +102,7 @@ describe("EdgeNode against a fake aggregator", () => {
     const register = await peer.next("register");
     expect(register).toEqual({
       type: "register",
-      nodeName: "n2",
+      id: "n2",
       token: "s3cret",
       capabilities: { float32Vectors: true, sharePreview: false },
       software: "fedtau 0.1.0 node",
@@ -270,7 +270,7 @@ describe("EdgeNode against a fake aggregator", () => {
     expect((await first.closed).code).toBe(1002);
 
     const second = await aggregator.nextPeer();
-    expect((await second.next("register")).nodeName).toBe("n2");
+    expect((await second.next("register")).id).toBe("n2");
     // A valid frame with a wrong protocol version, then a wrong-length round start.
     second.send(setup("run-1"));
     await second.next("ready");

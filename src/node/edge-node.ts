@@ -212,7 +212,7 @@ export class EdgeNode {
     });
     conn.send({
       type: "register",
-      nodeName: this.name,
+      id: this.name,
       token: this.options.token ?? "",
       capabilities: { float32Vectors: true, sharePreview: this.options.sharePreview === true },
       software: this.options.software ?? SOFTWARE,

@@ -86,7 +86,7 @@ export function messageLogEntry(
   };
   switch (message.type) {
     case "register":
-      return { ...base, node: message.nodeName };
+      return { ...base, node: message.id };
     case "setup":
       return {
         ...base,

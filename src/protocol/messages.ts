@@ -25,7 +25,8 @@ export interface Capabilities {
 /** node -> aggregator, first: who the node is. */
 export interface RegisterMessage {
   readonly type: "register";
-  readonly nodeName: NodeId;
+  /** The node's name (`node_name` on the wire). */
+  readonly id: NodeId;
   /** Shared secret; "" when the aggregator needs none. */
   readonly token: string;
   readonly capabilities: Capabilities;

@@ -54,7 +54,7 @@ export class FakeNode {
     const node = new FakeNode(conn, options);
     conn.send({
       type: "register",
-      nodeName: options.name,
+      id: options.name,
       token: options.token ?? "",
       capabilities: { float32Vectors: false, sharePreview: false },
       software: "fake node",

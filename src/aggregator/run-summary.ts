@@ -9,6 +9,7 @@ import { budgetOf, type LearningSetup } from "./learning-setup.js";
 
 /** One node of a run, as summary.json lists it. */
 export interface NodeSummary {
+  /** `name` in summary.json since its first version; elsewhere a node's field is `id`. */
   readonly name: NodeId;
   readonly nodeIndex: number;
   /** D_i from its Ready (0 if it never got ready). */
@@ -75,7 +76,7 @@ export interface SummaryInput {
   readonly run: number;
   readonly setup: LearningSetup;
   readonly result: RunResult;
-  readonly nodes: readonly { readonly name: NodeId; readonly dataSize: number }[];
+  readonly nodes: readonly { readonly id: NodeId; readonly dataSize: number }[];
   readonly test: Evaluation | null;
   readonly trainLoss: number | null;
   readonly startedAt: Date;
@@ -121,11 +122,11 @@ export function runSummary(input: SummaryInput): RunSummary {
       delta: finite(result.estimates.delta),
     },
     nodes: input.nodes.map((n, i) => ({
-      name: n.name,
+      name: n.id,
       nodeIndex: i,
       dataSize: n.dataSize,
-      roundsReported: counts.get(n.name)?.reported ?? 0,
-      roundsFailed: counts.get(n.name)?.failed ?? 0,
+      roundsReported: counts.get(n.id)?.reported ?? 0,
+      roundsFailed: counts.get(n.id)?.failed ?? 0,
     })),
     startedAt: input.startedAt.toISOString(),
     wallSeconds: input.wallSeconds,

@@ -20,7 +20,7 @@ export interface LearningSetup {
   /** A data set spec every node can load: "mnist", "idx:DIR" or "csv:FILE". */
   readonly dataset: string;
   readonly task: TaskKind;
-  /** How the training rows are shared out (algorithm.md section 5). */
+  /** How the training rows are shared out (docs/algorithm.md section 5). */
   readonly case: DistributionCase;
   readonly tau: TauMode;
   /** How adaptive tau is controlled (default "fedtau"; "paper": the authors' exact rules). */

@@ -21,7 +21,7 @@ export function prepareData(split: DatasetSplit, task: TaskKind): ExperimentData
 }
 
 /**
- * Each node's batch for a distribution case (algorithm.md section 5). Replicated case 3 shares
+ * Each node's batch for a distribution case (docs/algorithm.md section 5). Replicated case 3 shares
  * the full training batch among all nodes rather than copying it N times.
  */
 export function caseNodeData(

@@ -102,7 +102,7 @@ export type Decided<D> =
 export type AfterRound = Decided<RoundDecision>;
 
 /**
- * The aggregator's control (algorithm.md sections 2-4): estimates, tau search, budget ledger,
+ * The aggregator's control (docs/algorithm.md sections 2-4): estimates, tau search, budget ledger,
  * min-loss tracker and the stopping rule, round after round. It decides; the round engine talks
  * to nodes and aggregates.
  */

@@ -75,7 +75,7 @@ async function node(
   token?: string,
 ): Promise<FakeNode> {
   const n = await FakeNode.connect(aggregator.url, {
-    name,
+    id: name,
     split,
     ...(behave === undefined ? {} : { behave }),
     ...(token === undefined ? {} : { token }),

@@ -72,7 +72,7 @@ async function startNode(options: Partial<EdgeNodeOptions> = {}) {
   const loads: string[] = [];
   const node = new EdgeNode({
     aggregator: aggregator.url,
-    name: "n2",
+    id: "n2",
     token: "s3cret",
     kernels: referenceKernels,
     backoff: { initialMs: 5, maxMs: 40 },
@@ -381,7 +381,7 @@ describe("EdgeNode against a fake aggregator", () => {
     const log: LogEntry[] = [];
     const node = new EdgeNode({
       aggregator: "ws://127.0.0.1:9", // discard port: nothing listens
-      name: "lonely",
+      id: "lonely",
       backoff: { initialMs: 2, maxMs: 8 },
       log: { write: (e) => log.push(e) },
     });

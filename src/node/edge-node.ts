@@ -1,6 +1,7 @@
 import { Rng } from "../core/data/rng.js";
 import type { Kernels } from "../core/linalg/kernels.js";
 import { getKernels } from "../core/linalg/select-kernels.js";
+import type { NodeId } from "../core/units.js";
 import {
   createMessageLog,
   type ErrorMessage,
@@ -35,8 +36,8 @@ import { NodeRun } from "./node-run.js";
 export interface EdgeNodeOptions {
   /** The aggregator's address, ws://HOST:PORT. */
   readonly aggregator: string;
-  /** The node's name: 1 to 64 characters from [A-Za-z0-9._-]. */
-  readonly name: string;
+  /** The node's name (`--name`): 1 to 64 characters from [A-Za-z0-9._-]. */
+  readonly id: NodeId;
   /** Shared secret the aggregator checks; default "". */
   readonly token?: string;
   /** The node's own data set spec (--data), overriding the assignment. */
@@ -76,7 +77,7 @@ const SOFTWARE = "fedtau 0.1.0 node";
  * (wrong token, wrong version, bad name).
  */
 export class EdgeNode {
-  readonly name: string;
+  readonly id: NodeId;
   private readonly options: EdgeNodeOptions;
   private readonly log: MessageLog;
   private readonly now: () => number;
@@ -96,11 +97,11 @@ export class EdgeNode {
 
   constructor(options: EdgeNodeOptions) {
     this.options = options;
-    this.name = options.name;
+    this.id = options.id;
     this.log = options.log ?? createMessageLog({ format: "text", quiet: true, line: () => {} });
     this.now = options.wallClock ?? Date.now;
     this.delay = options.delayMs ?? 0;
-    this.backoff = new Backoff({ rng: new Rng(nameSeed(options.name)), ...options.backoff });
+    this.backoff = new Backoff({ rng: new Rng(nameSeed(options.id)), ...options.backoff });
     this.loader = new NodeDataLoader(options.loadSplit, options.ownData);
   }
 
@@ -212,7 +213,7 @@ export class EdgeNode {
     });
     conn.send({
       type: "register",
-      id: this.name,
+      id: this.id,
       token: this.options.token ?? "",
       capabilities: { float32Vectors: true, sharePreview: this.options.sharePreview === true },
       software: this.options.software ?? SOFTWARE,
@@ -267,7 +268,7 @@ export class EdgeNode {
       }
     } catch (error) {
       // A fault of this node, not of the message: say so, keep going.
-      const failure = internal(`Node "${this.name}" failed: ${reason(error)}`);
+      const failure = internal(`Node "${this.id}" failed: ${reason(error)}`);
       this.note("warn", failure.message);
       if (conn.isOpen) conn.send(errorReply(failure, { seq: r.seq }));
     }
@@ -294,7 +295,7 @@ export class EdgeNode {
       run = NodeRun.create(setup, loaded.data, this.kernels);
     } catch (error) {
       const failure = internal(
-        `Node "${this.name}" cannot start run "${setup.runId}": ${reason(error)}`,
+        `Node "${this.id}" cannot start run "${setup.runId}": ${reason(error)}`,
       );
       this.note("warn", failure.message);
       if (conn.isOpen) conn.send(errorReply(failure, { runId: setup.runId }));
@@ -320,7 +321,7 @@ export class EdgeNode {
       report = run.runRound(start.order);
     } catch (error) {
       const failure = internal(
-        `Node "${this.name}" failed in round ${start.order.round} of run "${run.runId}": ${reason(error)}`,
+        `Node "${this.id}" failed in round ${start.order.round} of run "${run.runId}": ${reason(error)}`,
       );
       this.note("warn", failure.message);
       conn.send(errorReply(failure, { runId: run.runId }));
@@ -380,7 +381,7 @@ export class EdgeNode {
   }
 
   private note(level: "info" | "warn", text: string): void {
-    this.log.write(noteLogEntry(this.now(), level, text, this.name));
+    this.log.write(noteLogEntry(this.now(), level, text, this.id));
   }
 }
 

@@ -21,7 +21,7 @@ import { simulatedCosts } from "../simulated-costs.js";
 export interface SimulatedRecordOptions {
   readonly split: DatasetSplit;
   readonly nodes?: number;
-  readonly tau?: TauMode;
+  readonly tauMode?: TauMode;
   readonly control?: ControlMode;
   /** Simulated seconds. */
   readonly budget?: number;
@@ -67,7 +67,7 @@ class LosingLink implements NodeLink {
  */
 export async function simulatedRecord(o: SimulatedRecordOptions): Promise<SimulatedRecord> {
   const nodes = o.nodes ?? 4;
-  const tau = o.tau ?? "adaptive";
+  const tauMode = o.tauMode ?? "adaptive";
   const control = o.control ?? "fedtau";
   const seed = o.seed ?? 7;
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), "fedtau-record-"));
@@ -86,7 +86,7 @@ export async function simulatedRecord(o: SimulatedRecordOptions): Promise<Simula
       }),
     ),
   );
-  const rules = nodeTrainingRules(control, tau === "adaptive");
+  const rules = nodeTrainingRules(control, tauMode === "adaptive");
   const sim = createSimulation({
     model,
     nodeData,
@@ -100,7 +100,7 @@ export async function simulatedRecord(o: SimulatedRecordOptions): Promise<Simula
     modelSize: model.size,
     initialWeights: new Float64Array(model.size),
     eta: 0.05,
-    tauMode: tau,
+    tauMode,
     control,
     budget: { time: o.budget ?? 10 },
   };

@@ -4,7 +4,7 @@ import type { Rng } from "../data/rng.js";
 import type { Model, Objective } from "../models/model.js";
 import type { Round } from "../units.js";
 import { batchRows } from "./batch-rows.js";
-import { MinibatchSampler } from "./minibatch-sampler.js";
+import { MinibatchSampler, type SamplerState } from "./minibatch-sampler.js";
 import { nodeEstimates } from "./node-estimates.js";
 import type { RoundOrder, RoundReport } from "./round-report.js";
 
@@ -67,6 +67,20 @@ const NOISE_STREAM = 0x6e01;
 interface BoundBatch {
   readonly objective: Objective;
   steps: number;
+  /** A minibatch's rows (undefined for the full data). */
+  readonly rows?: Uint32Array;
+}
+
+/**
+ * The minibatch streams as a round found them: a round asked again (an aggregator resumed from
+ * a checkpoint before it) draws the same minibatches as the first time.
+ */
+interface StreamsAtStart {
+  readonly round: Round;
+  readonly sampler: SamplerState;
+  readonly noise: SamplerState | undefined;
+  /** The minibatch carried into the round's first update, if any. */
+  readonly carried: { readonly rows: Uint32Array; readonly steps: number } | undefined;
 }
 
 /** Where the node ended a round (before aggregation), with the gradient and loss there. */
@@ -75,6 +89,21 @@ interface EndPoint {
   readonly w: Float64Array;
   readonly grad: Float64Array;
   readonly loss: number;
+}
+
+/** A round between beginRound and endRound: its order, weights so far and updates done. */
+interface RunningRound {
+  readonly order: RoundOrder;
+  /** w(t0), kept for the next round's estimates. */
+  readonly wGlobal: Float64Array;
+  /** The local weights, updated in place. */
+  readonly w: Float64Array;
+  readonly grad: Float64Array;
+  /** The gradient at w(t0) on the first update's batch, once that update ran. */
+  gradAtGlobal: Float64Array | undefined;
+  lossAtGlobal: number;
+  done: number;
+  localSeconds: number;
 }
 
 /** The global weights a round started from, and their loss (lossAtGlobal). */
@@ -96,7 +125,8 @@ interface StartPoint {
  * A round may be asked again (an aggregator resumed from the checkpoint before it): the trainer
  * keeps the end and start points of its last two rounds, so that the repeated round uses the
  * same previous-round points as the first time; with full-batch descent its report is then the
- * same, bit for bit (under SGD its minibatches are new draws).
+ * same, bit for bit, under SGD too: the minibatch streams go back to where that round found them
+ * (and its carried minibatch with them).
  */
 export class LocalTrainer {
   /** D_i, the number of local samples (the full data even under SGD). */
@@ -122,6 +152,10 @@ export class LocalTrainer {
   private starts: StartPoint[] = [];
   /** The best global weights so far, with their loss when it cannot change (full batch). */
   private best: { readonly w: Float64Array; readonly loss: number | undefined } | undefined;
+  /** The minibatch streams at the start of the latest rounds run (at most two), oldest first. */
+  private streams: StreamsAtStart[] = [];
+  /** The round begun and not yet ended or abandoned. */
+  private running: RunningRound | undefined;
   private disposed = false;
 
   constructor(options: LocalTrainerOptions) {
@@ -175,8 +209,24 @@ export class LocalTrainer {
 
   /** Runs one round: order.tau local updates from order.weights, and the node's report. */
   runRound(order: RoundOrder): RoundReport {
+    this.beginRound(order);
+    this.advance(Number.POSITIVE_INFINITY);
+    return this.endRound();
+  }
+
+  /**
+   * Starts a round that the caller then drives with advance() and ends with endRound() (or
+   * abandonRound()), so that a node can serve its connection and signals between slices of a
+   * long round. runRound() is the same three steps at once: the updates are the same.
+   */
+  beginRound(order: RoundOrder): void {
     if (this.disposed) throw new Error("Cannot run a round: the local trainer was disposed");
     const { round, tau } = order;
+    if (this.running !== undefined) {
+      throw new Error(
+        `Cannot start round ${round}: round ${this.running.order.round} is still running`,
+      );
+    }
     if (!(Number.isInteger(tau) && tau >= 1)) {
       throw new RangeError(`Cannot run round ${round}: tau must be an integer >= 1, got ${tau}`);
     }
@@ -197,28 +247,77 @@ export class LocalTrainer {
       const loss = this.sampler === undefined ? prevStart.loss : undefined;
       this.best = { w: prevStart.w, loss };
     }
-
+    this.rewindStreams(round);
     // Copied: the caller may reuse its buffer, and w(t0) is kept for the next round.
     const wGlobal = order.weights.slice();
-    const w = wGlobal.slice();
-    const grad = new Float64Array(w.length);
-    let gradAtGlobal = grad;
-    let lossAtGlobal = Number.NaN;
-    const eta = this.eta;
     this.roundFirst = undefined;
+    this.running = {
+      order,
+      wGlobal,
+      w: wGlobal.slice(),
+      grad: new Float64Array(wGlobal.length),
+      gradAtGlobal: undefined,
+      lossAtGlobal: Number.NaN,
+      done: 0,
+      localSeconds: 0,
+    };
+  }
 
+  /**
+   * Runs the round's next local updates: at least one, then more while `seconds` of local time
+   * have not passed in this call. True once all tau are done. Only the updates count towards
+   * localSeconds, not the time between calls.
+   */
+  advance(seconds: number): boolean {
+    const r = this.running;
+    if (r === undefined) throw new Error("Cannot advance: no round is running");
+    const { tau } = r.order;
+    const { w, grad } = r;
+    const eta = this.eta;
+    if (r.done === tau) return true;
     const t0 = this.clock.now();
-    for (let i = 0; i < tau; i++) {
+    let elapsed: number;
+    do {
+      const i = r.done;
       const batch = this.batchForUpdate(i, tau);
       const loss = batch.objective.lossAndGradient(w, grad);
       if (i === 0) {
-        lossAtGlobal = loss;
-        gradAtGlobal = grad.slice();
+        r.lossAtGlobal = loss;
+        r.gradAtGlobal = grad.slice();
       }
       for (let k = 0; k < w.length; k++) w[k] -= eta * grad[k];
       batch.steps++;
+      r.done++;
+      elapsed = this.clock.now() - t0;
+    } while (r.done < tau && elapsed < seconds);
+    r.localSeconds += elapsed;
+    return r.done === tau;
+  }
+
+  /**
+   * Gives up the running round (the run stopped, or the node's deadline passed): no report, and
+   * the round leaves no end or start point behind; the minibatch stream stays where it got to.
+   */
+  abandonRound(): void {
+    const r = this.running;
+    if (r === undefined) return;
+    this.running = undefined;
+    const first = this.roundFirst;
+    if (first !== undefined && first !== this.current) first.objective.dispose();
+    this.roundFirst = undefined;
+  }
+
+  /** Ends the running round once advance() has done all its updates: the node's report. */
+  endRound(): RoundReport {
+    const r = this.running;
+    if (r === undefined) throw new Error("Cannot end a round: no round is running");
+    const { order, wGlobal, w, lossAtGlobal, localSeconds } = r;
+    const { round, tau } = order;
+    if (r.done !== tau) {
+      throw new Error(`Cannot end round ${round}: ${r.done} of its ${tau} updates are done`);
     }
-    const localSeconds = this.clock.now() - t0;
+    this.running = undefined;
+    const gradAtGlobal = r.gradAtGlobal!;
 
     // Below: per-round work whose cost does not grow with tau, so it stays out of localSeconds.
     const first = this.roundFirst!;
@@ -308,6 +407,39 @@ export class LocalTrainer {
   }
 
   /**
+   * Under SGD: a round run before starts from the streams it started from the first time (and
+   * its carried minibatch); any other round records where the streams are now.
+   */
+  private rewindStreams(round: Round): void {
+    const sampler = this.sampler;
+    if (sampler === undefined) return;
+    const again = this.streams.find((s) => s.round === round);
+    if (again !== undefined) {
+      sampler.restore(again.sampler);
+      if (again.noise !== undefined) this.noiseSampler?.restore(again.noise);
+      const old = this.current;
+      this.current =
+        again.carried === undefined
+          ? undefined
+          : {
+              objective: this.model.bind(batchRows(this.data, again.carried.rows)),
+              steps: again.carried.steps,
+              rows: again.carried.rows,
+            };
+      old?.objective.dispose();
+    }
+    const carried = this.current;
+    const now: StreamsAtStart = again ?? {
+      round,
+      sampler: sampler.state(),
+      noise: this.noiseSampler?.state(),
+      carried:
+        carried?.rows === undefined ? undefined : { rows: carried.rows, steps: carried.steps },
+    };
+    this.streams = [...this.streams.filter((s) => s.round < round).slice(-1), now];
+  }
+
+  /**
    * The batch for local update i of a round of tau: the full data, or under SGD the minibatch of
    * the previous update when carried over into a round's first update, else a fresh one.
    */
@@ -322,7 +454,8 @@ export class LocalTrainer {
         (tau > 1 || batch.steps < this.stepsPerBatchAtTauOne);
       if (!reuse) {
         const old = batch;
-        batch = { objective: this.model.bind(batchRows(this.data, sampler.next())), steps: 0 };
+        const rows = sampler.next();
+        batch = { objective: this.model.bind(batchRows(this.data, rows)), steps: 0, rows };
         this.current = batch;
         // The round's first batch stays bound until lossAtBest has been computed on it.
         if (old !== undefined && old !== this.roundFirst) old.objective.dispose();

@@ -5,9 +5,11 @@ import { type DelaySetting, parseDelaySetting } from "../aggregator/delay-table.
 import { DEFAULT_BUDGET_SECONDS } from "../aggregator/learning-setup.js";
 import { DEFAULT_ROUND_TIMEOUT_MS } from "../aggregator/round-deadline.js";
 import type { ControlMode } from "../core/control/control-mode.js";
+import type { TauMode } from "../core/control/tau-policy.js";
+import type { DistributionCase } from "../core/data/partition.js";
 import { startAggregatorWithDashboard } from "../dashboard/aggregator-dashboard.js";
-import { type CaseId, parseCases } from "../experiment/case-setting.js";
-import { parseTauSettings, type TauSetting } from "../experiment/tau-setting.js";
+import { parseCases } from "../experiment/case-setting.js";
+import { parseTauModes } from "../experiment/tau-modes.js";
 import {
   createMessageLog,
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -18,6 +20,7 @@ import {
 } from "../protocol/index.js";
 import { MAX_NODES_PER_RUN } from "../protocol/limits.js";
 import { budgetProblem } from "./budget-spec.js";
+import { dashboardHostsOption } from "./dashboard-hosts-option.js";
 import {
   argParser,
   controlOption,
@@ -38,8 +41,8 @@ interface AggregatorFlags extends LearningFlags, SecurityFlags {
   nodes: number;
   minNodes?: number;
   runs?: number;
-  case: CaseId[];
-  tau: TauSetting[];
+  case: DistributionCase[];
+  tau: TauMode[];
   control: ControlMode;
   rounds?: number;
   roundTimeout: number;
@@ -134,7 +137,7 @@ export function registerAggregatorCommand(program: Command): Command {
         'tau: "adaptive" or a fixed number of local updates; a list (adaptive,5) makes successive runs take each in turn',
       )
         .default(["adaptive"], "adaptive")
-        .argParser(argParser(parseTauSettings)),
+        .argParser(argParser(parseTauModes)),
     )
     .addOption(controlOption());
   for (const o of learningOptions(
@@ -205,15 +208,7 @@ export function registerAggregatorCommand(program: Command): Command {
         "with --dashboard: the page's controls need this token (without one they are disabled whenever --host is beyond loopback)",
       ).env("FEDTAU_ADMIN_TOKEN"),
     )
-    .option(
-      "--dashboard-allowed-hosts <names>",
-      'host names the page answers to besides localhost and IP addresses, comma-separated (".example.org" for a domain and its subdomains); others get 403, against DNS rebinding',
-      (text: string) =>
-        text
-          .split(",")
-          .map((n) => n.trim())
-          .filter((n) => n !== ""),
-    )
+    .addOption(dashboardHostsOption())
     .option(
       "--resume <dir>",
       "go on with the run whose --out directory is DIR, from its checkpoint.json (what to run comes from the checkpoint)",

@@ -47,8 +47,8 @@ export function websocketLinkHarness(log: HarnessLog = []): NodeLinkHarness {
       const server = await FramedServer.listen({}, ({ connection, remote }) => {
         session = new NodeSession(connection, remote, {
           onRegister: (s, m) => {
-            s.name = m.nodeName;
-            s.conn.peer = m.nodeName;
+            s.id = m.id;
+            s.conn.peer = m.id;
             s.startRun(setup);
           },
           onReadyChange: () => changed.notify(),
@@ -119,7 +119,7 @@ export function websocketLinkHarness(log: HarnessLog = []): NodeLinkHarness {
       });
       send({
         type: "register",
-        nodeName: NODE,
+        id: NODE,
         token: "",
         capabilities: { float32Vectors: false, sharePreview: false },
         software: "conformance node",

@@ -7,6 +7,7 @@ import { type RoundEngineOptions, runFederation } from "../core/federation/round
 import type { RoundEvent } from "../core/federation/round-event.js";
 import { controllerConfigOf } from "../core/federation/run-config.js";
 import type { RunResult } from "../core/federation/run-result.js";
+import { statusOf } from "../core/federation/run-stop.js";
 import type { Kernels } from "../core/linalg/kernels.js";
 import { getKernels } from "../core/linalg/select-kernels.js";
 import type { NodeId, Tau } from "../core/units.js";
@@ -696,7 +697,7 @@ export class Aggregator {
       runId,
       run: k,
       reason: this.stopReason(setup, run, {
-        reason: result.status,
+        stop: result.stop,
         finalWeights: result.finalWeights,
       }).reason,
       summary,
@@ -718,7 +719,7 @@ export class Aggregator {
     run: CurrentRun,
     end: RunEnd,
   ): { reason: StopReasonName; message: string } {
-    switch (end.reason) {
+    switch (statusOf(end.stop)) {
       case "completed":
         return setup.rounds !== undefined && run.fullRounds >= setup.rounds
           ? { reason: "round-limit", message: `round limit of ${setup.rounds} reached` }

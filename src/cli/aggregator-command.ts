@@ -16,6 +16,7 @@ import {
   type LogFormat,
   noteLogEntry,
 } from "../protocol/index.js";
+import { MAX_NODES_PER_RUN } from "../protocol/limits.js";
 import { budgetProblem } from "./budget-spec.js";
 import {
   argParser,
@@ -104,7 +105,7 @@ export function registerAggregatorCommand(program: Command): Command {
     .addOption(
       new Option("--nodes <n>", "start a run when this many nodes have registered")
         .default(5)
-        .argParser(integerArg("--nodes", 1)),
+        .argParser(integerArg("--nodes", 1, MAX_NODES_PER_RUN)),
     )
     .addOption(
       new Option(

@@ -107,12 +107,12 @@ export class Aggregator {
   static async listen(options: AggregatorOptions): Promise<Aggregator> {
     checkOptions(options);
     if (options.resumeFrom !== undefined) checkResumeFits(options.resumeFrom, options);
-    const models = await ModelCache.open(options);
     const emit = (event: AggregatorEvent) => options.onEvent?.(event);
     const log = options.log;
     const note: Note = (level, text, peer) => log?.(noteLogEntry(Date.now(), level, text, peer));
-    // The lobby exists before the first connection can arrive.
+    // The lobby (which checks the delays) exists before the first connection can arrive.
     const lobby = new NodeLobby(options, emit, note);
+    const models = await ModelCache.open(options);
     let server: FramedServer;
     try {
       server = await FramedServer.listen(

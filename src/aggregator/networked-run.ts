@@ -19,7 +19,7 @@ import { type RunSummary, runSummary } from "./run-summary.js";
 import { sharedRoundStarts } from "./shared-round-starts.js";
 import { type CancelCause, stopNoticeOf } from "./stop-notice.js";
 import type { TestSample } from "./test-sample.js";
-import { WebSocketLink } from "./websocket-link.js";
+import { type LinkContext, WebSocketLink } from "./websocket-link.js";
 
 /** Which run this is, with what and whom: the schedule's choice. */
 export interface RunAssignment {
@@ -102,17 +102,16 @@ export class NetworkedRun implements LobbyRun {
             resumed?.checkpoint.log,
           );
     this.config = runConfigOf(setup, model.size, model.initialWeights(setup.seed));
+    // One context for every link: each round's RoundStart is encoded once for all of them.
+    const context: LinkContext = {
+      runId,
+      session: (id) => parts.lobby.session(id),
+      deadlineMs: (id, tau) => this.deadlineMs(id, tau),
+      roundStart: sharedRoundStarts(runId),
+      stopNotice: (stop) => stopNoticeOf(stop, this.cancelledBy),
+    };
     this.engine = new RoundEngine(this.config, {
-      links: participants.map(
-        (name) =>
-          new WebSocketLink(name, {
-            runId,
-            session: (id) => parts.lobby.session(id),
-            deadlineMs: (id, tau) => this.deadlineMs(id, tau),
-            roundStart: sharedRoundStarts(runId),
-            stopNotice: (stop) => stopNoticeOf(stop, this.cancelledBy),
-          }),
-      ),
+      links: participants.map((name) => new WebSocketLink(name, context)),
       costs: measuredCosts(),
       evaluate: (w) => {
         this.verdicts = parts.sample?.verdicts(model.model, w) ?? null;

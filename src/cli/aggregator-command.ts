@@ -52,6 +52,7 @@ interface AggregatorFlags extends LearningFlags, SecurityFlags {
   resume?: string;
   dashboard?: boolean;
   adminToken?: string;
+  dashboardAllowedHosts?: string[];
 }
 
 /** Registers `fedtau aggregator`. */
@@ -205,6 +206,15 @@ export function registerAggregatorCommand(program: Command): Command {
       ).env("FEDTAU_ADMIN_TOKEN"),
     )
     .option(
+      "--dashboard-allowed-hosts <names>",
+      'host names the page answers to besides localhost and IP addresses, comma-separated (".example.org" for a domain and its subdomains); others get 403, against DNS rebinding',
+      (text: string) =>
+        text
+          .split(",")
+          .map((n) => n.trim())
+          .filter((n) => n !== ""),
+    )
+    .option(
       "--resume <dir>",
       "go on with the run whose --out directory is DIR, from its checkpoint.json (what to run comes from the checkpoint)",
     )
@@ -291,6 +301,9 @@ async function aggregatorAction(
     flags.dashboard === true
       ? await startAggregatorWithDashboard(options, {
           ...(flags.adminToken ? { adminToken: flags.adminToken } : {}),
+          ...(flags.dashboardAllowedHosts === undefined
+            ? {}
+            : { allowedHosts: flags.dashboardAllowedHosts }),
           ...(terminal === undefined ? {} : { log: terminal }),
         })
       : undefined;

@@ -340,8 +340,8 @@ describe("EdgeNode against a fake aggregator", () => {
     });
   });
 
-  it("says it cannot start a run it cannot load, and stays connected", async () => {
-    const { aggregator } = await startNode();
+  it("says it cannot start a run it cannot load, keeps the reason to itself, and stays connected", async () => {
+    const { aggregator, log } = await startNode();
     const peer = await aggregator.nextPeer();
     await peer.next("register");
     peer.send(setup("run-1", { data: { ...assignment(1), dataset: "csv:missing.csv" } }));
@@ -349,8 +349,13 @@ describe("EdgeNode against a fake aggregator", () => {
     expect(error).toMatchObject({
       code: "internal",
       runId: "run-1",
-      message: 'Node "n2" cannot start run "run-1": no data set "csv:missing.csv" here',
+      message:
+        'Node "n2" cannot start run "run-1": its data could not be loaded (the reason is in the node\'s log)',
     });
+    // The reason may quote the data or tell which paths exist: the node's own log only.
+    expect(notes(log)).toContain(
+      'Node "n2" cannot start run "run-1": no data set "csv:missing.csv" here',
+    );
     peer.send(setup("run-2", { modelSize: modelSize + 1 }));
     expect((await peer.next("error")).message).toBe(
       `Node "n2" cannot start run "run-2": the svm model for 16 features has ${modelSize} weights, the setup says ${modelSize + 1}`,

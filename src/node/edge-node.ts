@@ -305,19 +305,26 @@ export class EdgeNode {
     }
     this.current?.dispose();
     this.current = undefined;
-    let run: NodeRun;
-    let reloaded: boolean;
+    const cannotStart = (why: string, local = why) => {
+      const start = `Node "${this.name}" cannot start run "${setup.runId}"`;
+      this.note("warn", `${start}: ${local}`);
+      if (conn.isOpen) conn.send(errorReply(internal(`${start}: ${why}`), { runId: setup.runId }));
+    };
+    let loaded: Awaited<ReturnType<NodeDataLoader["forAssignment"]>>;
     try {
-      const loaded = await this.loader.forAssignment(setup.data);
-      reloaded = loaded.reloaded;
+      loaded = await this.loader.forAssignment(setup.data);
+    } catch (error) {
+      // The reason stays here: it may quote the file's content, or tell which paths exist.
+      cannotStart("its data could not be loaded (the reason is in the node's log)", reason(error));
+      return;
+    }
+    const reloaded = loaded.reloaded;
+    let run: NodeRun;
+    try {
       this.kernels ??= this.options.kernels ?? getKernels();
       run = NodeRun.create(setup, loaded.data, this.kernels);
     } catch (error) {
-      const failure = internal(
-        `Node "${this.name}" cannot start run "${setup.runId}": ${reason(error)}`,
-      );
-      this.note("warn", failure.message);
-      if (conn.isOpen) conn.send(errorReply(failure, { runId: setup.runId }));
+      cannotStart(reason(error));
       return;
     }
     this.current = run;

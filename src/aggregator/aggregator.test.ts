@@ -57,7 +57,7 @@ function register(name: string, token = ""): Uint8Array {
   return encodeFrame(
     {
       type: "register",
-      nodeName: name,
+      id: name,
       token,
       capabilities: { float32Vectors: false, sharePreview: false },
       software: "test",

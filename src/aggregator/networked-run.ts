@@ -262,7 +262,7 @@ export class NetworkedRun implements LobbyRun {
       run: k,
       setup,
       result,
-      nodes: participants.map((name) => ({ name, dataSize: this.dataSizes.get(name) ?? 0 })),
+      nodes: participants.map((id) => ({ id, dataSize: this.dataSizes.get(id) ?? 0 })),
       test: model.evaluate(result.finalWeights),
       trainLoss: model.trainLoss(result.finalWeights),
       startedAt: this.startedAt,

@@ -87,8 +87,8 @@ export class NodeLobby {
       onReadyChange: (s) => this.readyChanged(s),
       onClosed: (s) => {
         this.registry.remove(s);
-        if (s.name !== undefined && this.registry.current(s.name) === undefined) {
-          this.board.offline(s.name);
+        if (s.id !== undefined && this.registry.current(s.id) === undefined) {
+          this.board.offline(s.id);
         }
         this.changes.notify();
       },
@@ -124,7 +124,7 @@ export class NodeLobby {
    */
   setDelay(target: DelayTarget, ms: number): void {
     this.delayTable.set(target, ms);
-    for (const s of this.registry.sessions()) s.setDelay(this.delayOf(s.name!));
+    for (const s of this.registry.sessions()) s.setDelay(this.delayOf(s.id!));
     this.board.delays((name) => this.delayOf(name));
     const who = target === "all" ? "every node" : `"${target}"`;
     this.note("info", `added delay for ${who}: ${ms} ms`);
@@ -172,7 +172,7 @@ export class NodeLobby {
   }
 
   private register(session: NodeSession, m: RegisterMessage, seq: number): void {
-    const name = m.nodeName;
+    const name = m.id;
     // The token first, before anything else is looked at (constant-time compare).
     if (!admitsNode(this.options, name, m.token)) {
       session.refuse(unauthorized(name), seq);
@@ -208,10 +208,10 @@ export class NodeLobby {
 
   private readyChanged(session: NodeSession): void {
     const run = this.run;
-    if (run !== undefined && session.name !== undefined && session.readyFor(run.runId)) {
-      run.ready(session.name, session.dataSize);
+    if (run !== undefined && session.id !== undefined && session.readyFor(run.runId)) {
+      run.ready(session.id, session.dataSize);
       const ready = session.readyMessage;
-      if (ready !== undefined) this.board.ready(session.name, ready);
+      if (ready !== undefined) this.board.ready(session.id, ready);
     }
     this.changes.notify();
   }

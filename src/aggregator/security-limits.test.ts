@@ -38,7 +38,7 @@ async function client(url: string) {
   const register = (nodeName: string, token: string) =>
     conn.send({
       type: "register",
-      nodeName,
+      id: nodeName,
       token,
       capabilities: { float32Vectors: false, sharePreview: false },
       software: "test",

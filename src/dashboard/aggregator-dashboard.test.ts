@@ -38,7 +38,7 @@ async function start(): Promise<AggregatorWithDashboard> {
   });
   served.aggregator.begin();
   for (const name of ["n1", "n2", "n3"]) {
-    const node = new EdgeNode({ aggregator: served.aggregator.url, name, sharePreview: true });
+    const node = new EdgeNode({ aggregator: served.aggregator.url, id: name, sharePreview: true });
     nodes.push(node);
     void node.run();
   }

@@ -10,8 +10,8 @@ import { svmSetup } from "./test-support/svm-setup.js";
 
 const setup = svmSetup();
 
-const status = (name: string, patch: Partial<NodeStatus> = {}): NodeStatus => ({
-  name,
+const status = (id: string, patch: Partial<NodeStatus> = {}): NodeStatus => ({
+  id,
   online: true,
   dataSize: 1600,
   labelHistogram: [160, 160, 160, 160, 160, 160, 160, 160, 160, 160],

@@ -1,5 +1,5 @@
 import type { Aggregator } from "../aggregator/aggregator.js";
-import type { AggregatorEvent, NodeStatus } from "../aggregator/aggregator-events.js";
+import type { AggregatorEvent } from "../aggregator/aggregator-events.js";
 import { budgetOf, type LearningSetup } from "../aggregator/learning-setup.js";
 import type { SampleItem } from "../aggregator/test-sample.js";
 import { formatBudget, withTimeBudget } from "../core/federation/budget.js";
@@ -11,7 +11,6 @@ import type {
   DashboardChange,
   DashboardSnapshot,
   DashboardSource,
-  NodeView,
   TestDigit,
 } from "./dashboard-source.js";
 import { SourceBook } from "./source-book.js";
@@ -110,7 +109,7 @@ export class AggregatorSource implements DashboardSource {
         this.book.emit({ type: "run-end", runId: event.runId, at: event.at, reason: event.reason });
         return;
       case "node":
-        this.book.emit({ type: "node", node: nodeView(event.node) });
+        this.book.emit({ type: "node", node: event.node });
         return;
       case "paused":
         this.book.setSettings({ running: !event.paused });
@@ -167,7 +166,7 @@ export class AggregatorSource implements DashboardSource {
       }
       case "set-delay": {
         const { node, ms } = command;
-        if (node !== undefined && !aggregator.nodeStatuses().some((n) => n.name === node)) {
+        if (node !== undefined && !aggregator.nodeStatuses().some((n) => n.id === node)) {
           return { ok: false, message: `No node "${node}"` };
         }
         aggregator.setDelay(node ?? "all", ms);
@@ -180,10 +179,6 @@ export class AggregatorSource implements DashboardSource {
   private note(text: string): void {
     this.log(noteLogEntry(Date.now(), "info", `dashboard: ${text}`));
   }
-}
-
-function nodeView({ name, ...rest }: NodeStatus): NodeView {
-  return { id: name, ...rest };
 }
 
 /** The samples as test digits: none unless every one is a 28 x 28 image (verdicts match by index). */

@@ -5,11 +5,9 @@ import type { ControlCommand } from "./control-command.js";
 import type { NodeState, PlainChange, RunHeader, StateOf, TestState } from "./wire-types.js";
 
 export type {
-  CaseNumber,
   DashboardSettings,
   RunHeader,
   RunSetup,
-  TauSetting,
 } from "./wire-types.js";
 
 /**

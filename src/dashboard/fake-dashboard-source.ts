@@ -1,5 +1,5 @@
 import { labelHistogram } from "../core/data/label-histogram.js";
-import { casePartition } from "../core/data/partition.js";
+import { casePartition, type DistributionCase } from "../core/data/partition.js";
 import { Rng } from "../core/data/rng.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import type { LogEntry } from "../protocol/message-log.js";
@@ -7,7 +7,6 @@ import type { Preview } from "../protocol/messages.js";
 import type { ControlCommand } from "./control-command.js";
 import { DIGIT_BYTES } from "./dashboard-limits.js";
 import type {
-  CaseNumber,
   ControlOutcome,
   DashboardChange,
   DashboardSettings,
@@ -47,7 +46,7 @@ const EXCHANGE_SECONDS = 0.03;
 /** Bytes of a frame carrying the SVM's 785 weights as float32. */
 const WEIGHT_FRAME_BYTES = 3_172;
 /** Gradient divergence per case, relative (case 3: every node holds the same data). */
-const DIVERGENCE: Record<CaseNumber, number> = { 1: 0.08, 2: 0.9, 3: 0.0005, 4: 0.5 };
+const DIVERGENCE: Record<DistributionCase, number> = { 1: 0.08, 2: 0.9, 3: 0.0005, 4: 0.5 };
 
 /** A node the fake plays: a NodeView it changes in place and emits a copy of. */
 type FakeNode = { -readonly [K in keyof NodeView]: NodeView[K] } & { dataSize: number };
@@ -299,7 +298,7 @@ export class FakeDashboardSource implements DashboardSource {
         type: "setup",
         runId: id,
         model: "svm",
-        tauMode: tauModeName(setup.tauMode),
+        adaptiveTau: setup.tauMode === "adaptive",
       });
     }
   }
@@ -479,10 +478,6 @@ let sharedBank: DigitBank | null = null;
 function defaultBank(): DigitBank {
   sharedBank ??= syntheticDigits(30);
   return sharedBank;
-}
-
-function tauModeName(mode: DashboardSettings["tauMode"]): "adaptive" | "fixed" {
-  return mode === "adaptive" ? "adaptive" : "fixed";
 }
 
 function describe(command: ControlCommand): string {

@@ -88,7 +88,11 @@ export class AggregatorHarness {
 
   /** A fake node that registers with `aggregator` under `name`. */
   async join(aggregator: Aggregator, name: string, options: JoinOptions = {}): Promise<FakeNode> {
-    const node = await FakeNode.connect(aggregator.url, { name, split: this.split, ...options });
+    const node = await FakeNode.connect(aggregator.url, {
+      id: name,
+      split: this.split,
+      ...options,
+    });
     this.nodes.push(node);
     return node;
   }

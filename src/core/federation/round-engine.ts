@@ -1,9 +1,10 @@
+import { type Clock, performanceClock } from "../clock.js";
 import type { ResourceCosts, ResourceTable } from "../control/budget-ledger.js";
 import { Controller, type RoundDecision } from "../control/controller.js";
 import type { RoundPlan } from "../control/round-plan.js";
 import type { Evaluation } from "../models/model.js";
 import type { Round } from "../units.js";
-import { type Clock, type CostSource, performanceClock } from "./cost-source.js";
+import type { CostSource } from "./cost-source.js";
 import { type EngineResume, type EngineSnapshot, snapshotProblems } from "./engine-snapshot.js";
 import { EventWindow } from "./event-window.js";
 import type { NodeLink } from "./link.js";

@@ -161,6 +161,36 @@ describe("architecture", () => {
     expect(offences).toEqual([]);
   });
 
+  it("points the aggregator's imports from the facade to its parts to their building blocks", () => {
+    // docs/architecture.md, "The aggregator": a file may import only what ranks below it. The
+    // facade ranks highest; every file not listed here is a building block (rank 0), which
+    // imports no part. Test scaffolding (test-support/) may use the facade.
+    const rank: Record<string, number> = {
+      "aggregator.ts": 4,
+      "run-schedule.ts": 3,
+      "networked-run.ts": 2,
+      "node-lobby.ts": 1,
+      "model-cache.ts": 1,
+    };
+    const folder = join(srcDir, "aggregator");
+    const inFolder = (f: string) => relative(folder, f);
+    const offences: string[] = [];
+    for (const file of files.filter((f) => layerOf(f) === "aggregator")) {
+      const name = inFolder(file);
+      if (name.startsWith(`test-support${sep}`)) continue;
+      const from = rank[name] ?? 0;
+      for (const spec of importsOf(file).filter((s) => s.startsWith("."))) {
+        const target = targetOf(file, spec);
+        if (layerOf(target) !== "aggregator") continue;
+        const to = rank[inFolder(target)] ?? 0;
+        if (to > 0 && to >= from)
+          offences.push(`${name} (rank ${from}) imports ${spec} (rank ${to})`);
+      }
+    }
+    expect(Object.keys(rank).every((f) => files.includes(join(folder, f)))).toBe(true);
+    expect(offences).toEqual([]);
+  });
+
   it("points imports down core's inner stack only: linalg, data -> models -> train -> control -> federation", () => {
     // core's own files (units.ts, clock.ts) are the bottom; linalg and data sit side by side.
     const rank: Record<string, number> = {

@@ -23,9 +23,10 @@ export interface NodeStatus {
 }
 
 /**
- * What the aggregator tells an observer (`onEvent`), e.g. the dashboard: runs starting and
- * ending with their setup, every round with the global model's verdicts on the test sample, and
- * every change of a node. The protocol log goes to `log` as before.
+ * What the aggregator tells its observer (`onEvent`, its one event stream: the dashboard, the
+ * benchmarks, tests): runs starting and ending with their setup, summary and result, every round
+ * with its RoundEvent and the global model's verdicts on the test sample, every change of a
+ * node, and pausing. The protocol log goes to `log`.
  */
 export type AggregatorEvent =
   | {
@@ -53,6 +54,7 @@ export type AggregatorEvent =
       readonly type: "run-end";
       readonly runId: RunId;
       readonly run: number;
+      /** The Stop the nodes were given: the engine's RunStop in the protocol's words. */
       readonly reason: StopReasonName;
       readonly summary: RunSummary;
       readonly result: RunResult;
@@ -64,6 +66,9 @@ export type AggregatorEvent =
       readonly type: "paused";
       readonly paused: boolean;
     };
+
+/** A line for the protocol log (a note), about a node when `peer` is given. */
+export type Note = (level: "info" | "warn", text: string, peer?: NodeId) => void;
 
 /**
  * Every node the aggregator has seen, by name, in first-registration order: the status each

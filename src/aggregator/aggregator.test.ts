@@ -4,84 +4,36 @@ import { assignedRows } from "../core/data/assignment.js";
 import { toBatch } from "../core/data/task.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
 import { runFederation } from "../core/federation/round-engine.js";
-import type { RoundEvent } from "../core/federation/round-event.js";
-import type { RunResult } from "../core/federation/run-result.js";
 import { referenceKernels } from "../core/linalg/reference-kernels.js";
 import { createModel } from "../core/models/create-model.js";
-import { encodeFrame, type LogEntry } from "../protocol/index.js";
+import { encodeFrame } from "../protocol/index.js";
 import { createSimulation } from "../sim/create-simulation.js";
-import { Aggregator, type AggregatorOptions } from "./aggregator.js";
+import type { Aggregator, AggregatorOptions } from "./aggregator.js";
 import type { LearningSetup } from "./learning-setup.js";
 import { runConfigOf, setupMessageOf } from "./learning-setup.js";
 import { tauChangeLine } from "./round-note.js";
-import type { RunSummary } from "./run-summary.js";
-import { type Behaviour, FakeNode } from "./test-support/fake-node.js";
-import { syntheticSplit } from "./test-support/synthetic-split.js";
+import { AggregatorHarness } from "./test-support/aggregator-harness.js";
+import type { Behaviour, FakeNode } from "./test-support/fake-node.js";
+import { TEST_SETUP } from "./test-support/test-setup.js";
 
-const split = syntheticSplit();
-const baseSetup: LearningSetup = {
-  model: { kind: "svm" },
-  dataset: "mnist",
-  task: "even-odd",
-  case: 1,
-  tau: 2,
-  sgd: 20,
-  eta: 0.1,
-  phi: 0.025,
-  seed: 3,
-  rounds: 6,
-};
+const baseSetup: LearningSetup = { ...TEST_SETUP, sgd: 20 };
 
-interface Started {
-  readonly aggregator: Aggregator;
-  readonly log: LogEntry[];
-  readonly events: RoundEvent[];
-  readonly results: { summary: RunSummary; result: RunResult }[];
-}
+const harness = new AggregatorHarness({ setup: baseSetup });
+const { split, nodes } = harness;
+afterEach(() => harness.cleanup());
 
-const open: Aggregator[] = [];
-const nodes: FakeNode[] = [];
+const start = (options: Partial<AggregatorOptions> = {}) => harness.start(options);
 
-afterEach(async () => {
-  for (const n of nodes.splice(0)) n.conn.terminate();
-  for (const a of open.splice(0)) await a.close();
-});
-
-async function start(options: Partial<AggregatorOptions> = {}): Promise<Started> {
-  const log: LogEntry[] = [];
-  const events: RoundEvent[] = [];
-  const results: { summary: RunSummary; result: RunResult }[] = [];
-  const aggregator = await Aggregator.start({
-    nodes: 3,
-    runs: 1,
-    setup: baseSetup,
-    data: split,
-    kernels: referenceKernels,
-    deadlineFloorMs: 400,
-    roundTimeoutMs: 5000,
-    log: (e) => log.push(e),
-    onRound: (e) => events.push(e),
-    onRunEnd: (summary, result) => results.push({ summary, result }),
-    ...options,
-  });
-  open.push(aggregator);
-  return { aggregator, log, events, results };
-}
-
-async function node(
+function node(
   aggregator: Aggregator,
   name: string,
   behave?: (round: number) => Behaviour,
   token?: string,
 ): Promise<FakeNode> {
-  const n = await FakeNode.connect(aggregator.url, {
-    id: name,
-    split,
+  return harness.join(aggregator, name, {
     ...(behave === undefined ? {} : { behave }),
     ...(token === undefined ? {} : { token }),
   });
-  nodes.push(n);
-  return n;
 }
 
 /** A raw WebSocket client that sends `frames` and collects what comes back until the close. */
@@ -116,11 +68,11 @@ function register(name: string, token = ""): Uint8Array {
 
 describe("Aggregator", () => {
   it("runs a federation over WebSocket that equals the simulator's to 1e-12", async () => {
-    const { aggregator, results, log, events } = await start();
+    const { aggregator, ends, log, rounds: events } = await start();
     for (const name of ["a", "b", "c"]) await node(aggregator, name);
     const [summaries] = await Promise.all([aggregator.done]);
     expect(summaries).toHaveLength(1);
-    const { summary, result } = results[0];
+    const { summary, result } = ends[0];
     expect(summary.status).toBe("completed");
     expect(summary.rounds).toBe(7); // 6 full rounds and the evaluation-only one
     expect(summary.nodes.map((n) => [n.name, n.roundsReported, n.roundsFailed])).toEqual([
@@ -176,7 +128,12 @@ describe("Aggregator", () => {
   });
 
   it("leaves out a node that sends NaN, misses the deadline or drops, and lets it rejoin", async () => {
-    const { aggregator, results, events, log } = await start({
+    const {
+      aggregator,
+      ends,
+      rounds: events,
+      log,
+    } = await start({
       setup: { ...baseSetup, rounds: 10 },
       // Rounds of some 50 ms: time for "c" to come back before the run ends.
       delays: [{ target: "all", ms: 25 }],
@@ -191,7 +148,7 @@ describe("Aggregator", () => {
     })();
     await aggregator.done;
     await rejoin;
-    const { summary } = results[0];
+    const { summary } = ends[0];
     expect(summary.status).toBe("completed");
     const failed = (round: number) => events[round - 1].failed.map((f) => [f.id, f.code]);
     expect(failed(2)).toEqual([["b", "invalid-report"]]);
@@ -212,7 +169,7 @@ describe("Aggregator", () => {
   });
 
   it("refuses bad input with an error code, closes that connection and keeps running", async () => {
-    const { aggregator, results } = await start({ token: "s3cret", maxMessageBytes: 4096 });
+    const { aggregator, ends } = await start({ token: "s3cret", maxMessageBytes: 4096 });
     const wrongToken = await raw(aggregator.url, [register("x", "guess")]);
     const garbage = await raw(aggregator.url, [new Uint8Array([0xff, 0xff, 0xff, 0x01])]);
     const text = await raw(aggregator.url, ["hello"]);
@@ -243,7 +200,7 @@ describe("Aggregator", () => {
     const c = await node(aggregator, "c", (r) => (r === 2 ? "wrong-length" : "answer"), "s3cret");
     await aggregator.done;
     expect(c.errors.some((e) => e.startsWith("[wrong-length]"))).toBe(true);
-    const { summary, result } = results[0];
+    const { summary, result } = ends[0];
     expect(summary.status).toBe("completed");
     expect(result.events[1].failed).toEqual([
       {
@@ -256,7 +213,7 @@ describe("Aggregator", () => {
   });
 
   it("drops a late message of an earlier run without closing the connection", async () => {
-    const { aggregator, results, log } = await start({
+    const { aggregator, ends, log } = await start({
       runs: 2,
       setup: { ...baseSetup, rounds: 3 },
     });
@@ -292,8 +249,8 @@ describe("Aggregator", () => {
     });
     await aggregator.done;
     expect(sentStale).toBe(true);
-    expect(results.map((r) => r.summary.status)).toEqual(["completed", "completed"]);
-    expect(results[1].summary.nodes[0]).toMatchObject({ name: "a", roundsFailed: 0 });
+    expect(ends.map((r) => r.summary.status)).toEqual(["completed", "completed"]);
+    expect(ends[1].summary.nodes[0]).toMatchObject({ name: "a", roundsFailed: 0 });
     expect(
       log.some(
         (e) =>
@@ -309,7 +266,7 @@ describe("Aggregator", () => {
   });
 
   it("starts with --min-nodes nodes once no other node has come for a while", async () => {
-    const { aggregator, results } = await start({
+    const { aggregator, ends } = await start({
       nodes: 5,
       minNodes: 2,
       setup: { ...baseSetup, rounds: 2 },
@@ -317,21 +274,38 @@ describe("Aggregator", () => {
     await node(aggregator, "a");
     await node(aggregator, "b");
     await aggregator.done;
-    expect(results[0].summary.nodes.map((n) => n.name)).toEqual(["a", "b"]);
+    expect(ends[0].summary.nodes.map((n) => n.name)).toEqual(["a", "b"]);
     expect(nodes[0].received.find((m) => m.type === "setup")).toMatchObject({
       data: { nodeIndex: 0, nodeCount: 2 },
     });
   });
 
-  it("changes the added delay of live connections", async () => {
-    const { aggregator } = await start({ delays: [{ target: "all", ms: 5 }], runs: 1 });
+  it("changes the added delay of live connections: a connected node's next round sees it", async () => {
+    // Round 1 as usual; then 5 s of delay on "a", far beyond round 2's deadline (the cap,
+    // 1.5 s): its RoundStart is held back, so "a" times out. Once the delay is cleared, the
+    // frames waiting go at once and "a" is back in round 3.
+    let aggregator: Aggregator | undefined;
+    const { aggregator: started, rounds } = await start({
+      nodes: 2,
+      setup: { ...baseSetup, rounds: 4 },
+      deadlineFloorMs: 100,
+      roundTimeoutMs: 1500,
+      delays: [{ target: "all", ms: 0 }],
+      onEvent: (e) => {
+        if (e.type !== "round") return;
+        if (e.event.round === 1) aggregator?.setDelay("a", 5000);
+        if (e.event.round === 2) aggregator?.setDelay("all", 0);
+      },
+    });
+    aggregator = started;
     const a = await node(aggregator, "a");
-    await new Promise((r) => setTimeout(r, 100));
-    aggregator.setDelay("a", 40);
-    expect(aggregator.delays()).toEqual({ all: 5, nodes: { a: 40 } });
-    aggregator.setDelay("all", 0);
+    await node(aggregator, "b");
+    const [summary] = await aggregator.done;
+    expect(summary.status).toBe("completed");
+    expect(rounds[0].reported).toEqual(["a", "b"]);
+    expect(rounds[1].failed.map((f) => [f.id, f.code])).toEqual([["a", "timeout"]]);
+    expect(rounds[2].reported).toEqual(["a", "b"]);
     expect(aggregator.delays()).toEqual({ all: 0, nodes: {} });
-    expect(a.conn.isOpen).toBe(true);
-    await aggregator.close();
+    expect(a.errors.some((e) => e.startsWith("[timeout]"))).toBe(true);
   });
 });

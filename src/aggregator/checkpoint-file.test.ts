@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint-codec.js";
 import {
   CheckpointError,
@@ -11,16 +10,9 @@ import {
   temporaryPathOf,
   writeCheckpointFile,
 } from "./checkpoint-file.js";
+import { tempDirs } from "./test-support/run-dirs.js";
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "fedtau-checkpoint-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs("fedtau-checkpoint-");
 
 /** Float64 values JSON numbers alone would lose or that are easy to get wrong. */
 const awkward = [

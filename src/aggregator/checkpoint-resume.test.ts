@@ -1,10 +1,8 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { EngineResume, EngineSnapshot } from "../core/federation/engine-snapshot.js";
 import { runFederation } from "../core/federation/round-engine.js";
-import type { RoundEvent } from "../core/federation/round-event.js";
 import type { RunConfig } from "../core/federation/run-config.js";
 import {
   answer,
@@ -18,16 +16,9 @@ import { checkResumeFits, loadResumePoint } from "./checkpoint-resume.js";
 import type { LearningSetup } from "./learning-setup.js";
 import { RunCheckpoint } from "./run-checkpoint.js";
 import { RunFiles, runFilePaths } from "./run-files.js";
+import { loggedRounds, tempDirs } from "./test-support/run-dirs.js";
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "fedtau-resume-unit-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs("fedtau-resume-unit-");
 
 const setup: LearningSetup = {
   model: { kind: "svm" },
@@ -86,8 +77,6 @@ async function logged(dir: string, options: { stopAfter?: number; resume?: Engin
       await checkpoint.save(s, {
         plan: { nodes: 2, minNodes: null, runs: 1, setup, variants: [], idPrefix: "r" },
         wallSeconds: s.round,
-        fullRounds: s.round,
-        costs: { c: 0.01, b: 0.1 },
         dataSizes: new Map([
           ["a", 10],
           ["b", 30],
@@ -101,13 +90,6 @@ async function logged(dir: string, options: { stopAfter?: number; resume?: Engin
 
 function logBytes(dir: string): number {
   return readFileSync(join(dir, "rounds.jsonl")).length;
-}
-
-function logRounds(dir: string): RoundEvent[] {
-  return readFileSync(join(dir, "rounds.jsonl"), "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as RoundEvent);
 }
 
 describe("resuming from a checkpoint and rounds.jsonl", () => {
@@ -137,7 +119,7 @@ describe("resuming from a checkpoint and rounds.jsonl", () => {
       resume: { snapshot: saved.engine, events: point.events },
     });
     expect(resumed.result.status).toBe("completed");
-    expect(logRounds(dir).map((e) => e.round)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(loggedRounds(dir).map((e) => e.round)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(readFileSync(join(dir, "rounds.jsonl"), "utf8")).toBe(
       readFileSync(join(whole, "rounds.jsonl"), "utf8"),
     );

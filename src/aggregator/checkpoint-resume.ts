@@ -4,13 +4,12 @@ import type { RoundEvent } from "../core/federation/round-event.js";
 import {
   type AggregatorCheckpoint,
   asCheckpoint,
-  type CheckpointVariant,
   canonical,
   checkpointPathOf,
   setupDifferences,
 } from "./checkpoint.js";
 import { CheckpointError, readCheckpointFile } from "./checkpoint-file.js";
-import type { LearningSetup } from "./learning-setup.js";
+import type { LearningSetup, RunVariant } from "./learning-setup.js";
 import { type RunFilePaths, runFilePaths } from "./run-files.js";
 
 /** A checkpoint read back and checked against its run's files: where a resumed aggregator starts. */
@@ -98,7 +97,7 @@ export interface ResumedRuns {
   readonly setup: LearningSetup;
   readonly runs: number;
   readonly nodes: number;
-  readonly variants?: readonly CheckpointVariant[];
+  readonly variants?: readonly RunVariant[];
 }
 
 /**

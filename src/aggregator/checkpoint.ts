@@ -1,21 +1,14 @@
 import { join } from "node:path";
-import type { TauMode } from "../core/control/tau-policy.js";
 import type { EngineSnapshot } from "../core/federation/engine-snapshot.js";
 import type { NodeId } from "../core/units.js";
 import type { RunId } from "../protocol/index.js";
-import type { LearningSetup } from "./learning-setup.js";
+import type { LearningSetup, RunVariant } from "./learning-setup.js";
 
 /** The checkpoint's name in the aggregator's --out directory. */
 export const CHECKPOINT_FILE = "checkpoint.json";
 
 export function checkpointPathOf(out: string): string {
   return join(out, CHECKPOINT_FILE);
-}
-
-/** What changes from one run to the next (as aggregator.ts's RunVariant). */
-export interface CheckpointVariant {
-  readonly case: LearningSetup["case"];
-  readonly tau: TauMode;
 }
 
 /** How the aggregator was started: a resume must run the same runs. */
@@ -25,7 +18,7 @@ export interface CheckpointPlan {
   readonly runs: number;
   /** The setup of the runs to come (after any updateSetup). */
   readonly setup: LearningSetup;
-  readonly variants: readonly CheckpointVariant[];
+  readonly variants: readonly RunVariant[];
   /** Run ids are `${idPrefix}-${k}`. */
   readonly idPrefix: string;
 }
@@ -41,10 +34,6 @@ export interface CheckpointRun {
   readonly startedAt: string;
   /** Wall seconds the run had taken up to this checkpoint. */
   readonly wallSeconds: number;
-  /** Full rounds run (not the evaluation-only round). */
-  readonly fullRounds: number;
-  /** The latest measured c and b (for the round deadlines). */
-  readonly costs: { readonly c: number | null; readonly b: number | null };
   /** D_i of each participant that said Ready (for summary.json). */
   readonly dataSizes: Readonly<Record<NodeId, number>>;
 }
@@ -77,7 +66,6 @@ export function asCheckpoint(value: unknown): AggregatorCheckpoint {
   };
   const int = (min: number) => (x: unknown) => Number.isInteger(x) && (x as number) >= min;
   const str = (x: unknown) => typeof x === "string" && x.length > 0;
-  const numOrNull = (x: unknown) => x === null || typeof x === "number";
   if (!obj(value)) throw new Error("its body is not an object");
   const { plan, run, log, engine } = value;
   if (!obj(plan)) problems.push("plan must be an object");
@@ -102,14 +90,7 @@ export function asCheckpoint(value: unknown): AggregatorCheckpoint {
     );
     need(run.startedAt, "run.startedAt", str, "a date");
     need(run.wallSeconds, "run.wallSeconds", (x) => typeof x === "number" && x >= 0, "seconds");
-    need(run.fullRounds, "run.fullRounds", int(0), "an integer >= 0");
     need(run.dataSizes, "run.dataSizes", obj, "an object");
-    need(
-      run.costs,
-      "run.costs",
-      (x) => obj(x) && numOrNull(x.c) && numOrNull(x.b),
-      "{ c, b } (numbers or null)",
-    );
   }
   if (!obj(log)) problems.push("log must be an object");
   else {

@@ -40,6 +40,12 @@ export interface LearningSetup {
   readonly rounds?: number;
 }
 
+/** What changes from one run to the next when several are given (e.g. every case, both tau modes). */
+export interface RunVariant {
+  readonly case: DistributionCase;
+  readonly tau: TauMode;
+}
+
 /**
  * The budget a setup runs under, per resource. Time takes the default when not given, except
  * for fixed tau with a round limit (the only runs that need none); a setup switched to adaptive

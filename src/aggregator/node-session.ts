@@ -81,11 +81,10 @@ interface PendingRound {
  * connection the round pending (its expectations), and never compares rounds itself.
  */
 export class NodeSession {
-  readonly conn: FramedConnection;
+  private readonly conn: FramedConnection;
   /** "ADDRESS:PORT" of the node's end. */
   readonly remote: string;
-  /** The node's name once it has registered. */
-  id: NodeId | undefined;
+  private registeredAs: NodeId | undefined;
   /** Seconds the local updates of its latest RoundResult took; undefined before one. */
   lastLocalSeconds: number | undefined;
   private run: RunState | undefined;
@@ -100,19 +99,35 @@ export class NodeSession {
     this.timers = hooks.timers ?? realTimers;
     const log = hooks.log;
     if (log !== undefined) {
-      conn.onSent(({ message, frame }) =>
-        log(
-          messageLogEntry(message, {
-            time: hooks.now(),
-            direction: "sent",
-            peer: this.peer,
-            bytes: frame.bytes,
-          }),
-        ),
-      );
+      conn.onSent(({ message, frame }) => {
+        const at = { time: hooks.now(), peer: this.peer, bytes: frame.bytes };
+        log(messageLogEntry(message, { ...at, direction: "sent" }));
+      });
     }
     conn.onMessage((r) => this.receive(r));
     conn.onClose((closed) => this.closed(closed));
+  }
+
+  /** The node's name once it has registered. */
+  get id(): NodeId | undefined {
+    return this.registeredAs;
+  }
+
+  /** Registers the connection as node `name` (token and name checked), with its added delay. */
+  admit(name: NodeId, delayMs: number): void {
+    this.registeredAs = name;
+    this.conn.peer = name;
+    this.setDelay(delayMs);
+  }
+
+  /** The delay added to every message to and from the node, ms; frames waiting are rescheduled. */
+  setDelay(ms: number): void {
+    this.conn.delayMs = ms;
+  }
+
+  /** Resolves once the connection has closed (its frames written). */
+  whenClosed(): Promise<void> {
+    return new Promise((resolve) => this.conn.onClose(() => resolve()));
   }
 
   /** The name, or the address before registration. */

@@ -2,12 +2,7 @@ import { rmSync } from "node:fs";
 import type { EngineSnapshot } from "../core/federation/engine-snapshot.js";
 import type { NodeId } from "../core/units.js";
 import type { RunId } from "../protocol/index.js";
-import {
-  type AggregatorCheckpoint,
-  type CheckpointPlan,
-  type CheckpointRun,
-  checkpointPathOf,
-} from "./checkpoint.js";
+import { type AggregatorCheckpoint, type CheckpointPlan, checkpointPathOf } from "./checkpoint.js";
 import { syncPath, writeCheckpointFile } from "./checkpoint-file.js";
 import type { LearningSetup } from "./learning-setup.js";
 import type { RunFiles } from "./run-files.js";
@@ -21,12 +16,13 @@ export interface RunIdentity {
   readonly startedAt: Date;
 }
 
-/** What changes from round to round besides the engine's snapshot. */
+/**
+ * What changes from round to round besides the engine's snapshot (which holds the rounds run and
+ * the latest costs: they are read from it, never kept beside it).
+ */
 export interface RunProgress {
   readonly plan: CheckpointPlan;
   readonly wallSeconds: number;
-  readonly fullRounds: number;
-  readonly costs: CheckpointRun["costs"];
   readonly dataSizes: ReadonlyMap<NodeId, number>;
 }
 
@@ -66,8 +62,6 @@ export class RunCheckpoint {
         participants: id.participants,
         startedAt: id.startedAt.toISOString(),
         wallSeconds: progress.wallSeconds,
-        fullRounds: progress.fullRounds,
-        costs: progress.costs,
         dataSizes: Object.fromEntries(progress.dataSizes),
       },
       log: { bytes: files.bytes, lines: files.lines },

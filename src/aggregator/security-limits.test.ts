@@ -1,53 +1,29 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { referenceKernels } from "../core/linalg/reference-kernels.js";
 import type { ErrorMessage, ProtocolMessage } from "../protocol/index.js";
 import { connectFramed, type FramedConnection } from "../transport/index.js";
-import { Aggregator, type AggregatorOptions } from "./aggregator.js";
+import type { Aggregator, AggregatorOptions } from "./aggregator.js";
 import type { LearningSetup } from "./learning-setup.js";
 import type { RunSummary } from "./run-summary.js";
-import { FakeNode } from "./test-support/fake-node.js";
-import { syntheticSplit } from "./test-support/synthetic-split.js";
+import { AggregatorHarness } from "./test-support/aggregator-harness.js";
+import { TEST_SETUP } from "./test-support/test-setup.js";
 
 /**
  * The aggregator's admission and limits (docs/security.md): per-node tokens, messages per
  * second per connection, connections per address. Each refusal is an Error with its code, then
  * a close with 1008.
  */
-const split = syntheticSplit();
-const setup: LearningSetup = {
-  model: { kind: "svm" },
-  dataset: "mnist",
-  task: "even-odd",
-  case: 1,
-  tau: 2,
-  sgd: 20,
-  eta: 0.1,
-  phi: 0.025,
-  seed: 3,
-  rounds: 4,
-};
+const setup: LearningSetup = { ...TEST_SETUP, sgd: 20, rounds: 4 };
 
-const open: Aggregator[] = [];
+const harness = new AggregatorHarness({ setup, nodes: 2 });
 const conns: FramedConnection[] = [];
 
 afterEach(async () => {
   for (const c of conns.splice(0)) c.terminate();
-  for (const a of open.splice(0)) await a.close();
+  await harness.cleanup();
 });
 
 async function start(options: Partial<AggregatorOptions>): Promise<Aggregator> {
-  const aggregator = await Aggregator.start({
-    nodes: 2,
-    runs: 1,
-    setup,
-    data: split,
-    kernels: referenceKernels,
-    deadlineFloorMs: 400,
-    roundTimeoutMs: 5000,
-    ...options,
-  });
-  open.push(aggregator);
-  return aggregator;
+  return (await harness.start(options)).aggregator;
 }
 
 /** A raw client: what it receives, and how its connection closed. */
@@ -77,11 +53,9 @@ async function client(url: string) {
 }
 
 async function runWith(aggregator: Aggregator, nodes: [string, string][]): Promise<RunSummary> {
-  const fakes = await Promise.all(
-    nodes.map(([name, token]) => FakeNode.connect(aggregator.url, { id: name, token, split })),
-  );
+  await Promise.all(nodes.map(([name, token]) => harness.join(aggregator, name, { token })));
   const [summary] = await aggregator.done;
-  for (const f of fakes) f.conn.terminate();
+  harness.dropNodes();
   return summary;
 }
 

@@ -1,8 +1,10 @@
 import type { NodeLink, RoundOutcome, RunEnd } from "../core/federation/link.js";
+import type { RunStop } from "../core/federation/run-stop.js";
 import type { RoundOrder } from "../core/train/round-report.js";
 import type { NodeId, Tau } from "../core/units.js";
-import type { RunId, SharedFrame, StopReasonName } from "../protocol/index.js";
+import type { RunId, SharedFrame } from "../protocol/index.js";
 import type { NodeSession } from "./node-session.js";
+import type { StopNotice } from "./stop-notice.js";
 
 /** What a link needs from the aggregator around it. */
 export interface LinkContext {
@@ -16,8 +18,8 @@ export interface LinkContext {
    * all get the same weights); without it, each link encodes its own.
    */
   roundStart?(order: RoundOrder, deadlineMs: number): SharedFrame;
-  /** The Stop reason and sentence for how the run ended. */
-  stopReason(end: RunEnd): { readonly reason: StopReasonName; readonly message: string };
+  /** The Stop reason and sentence for how the engine says the run stopped. */
+  stopNotice(stop: RunStop): StopNotice;
 }
 
 /**
@@ -48,7 +50,7 @@ export class WebSocketLink implements NodeLink {
   async stop(end: RunEnd): Promise<void> {
     const session = this.context.session(this.id);
     if (session === undefined || session.runId !== this.context.runId) return;
-    const { reason, message } = this.context.stopReason(end);
+    const { reason, message } = this.context.stopNotice(end.stop);
     session.sendStop({
       type: "stop",
       runId: this.context.runId,

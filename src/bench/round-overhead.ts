@@ -76,7 +76,9 @@ export async function runRoundOverheadBench(
       seed: 1,
       rounds: OVERHEAD_WARMUP_ROUNDS + rounds,
     },
-    onRound: (e) => {
+    onEvent: (event) => {
+      if (event.type !== "round") return;
+      const e = event.event;
       if (e.round <= OVERHEAD_WARMUP_ROUNDS || e.kind === "evaluation") return;
       const time = e.costs.time;
       if (time?.b === null || time?.b === undefined || time.c === null) return;

@@ -75,7 +75,9 @@ async function main(): Promise<void> {
     // Load, not lateness, is measured: no node may be left out by a deadline.
     deadlineFloorMs: 60_000,
     roundTimeoutMs: 300_000,
-    onRound: (e) => {
+    onEvent: (event) => {
+      if (event.type !== "round") return;
+      const e = event.event;
       sample();
       if (e.round === 1) joined = (performance.now() - t0) / 1000;
       if (e.round <= config.warmupRounds || e.kind === "evaluation") return;

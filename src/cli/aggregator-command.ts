@@ -1,8 +1,8 @@
 import { type Command, Option } from "commander";
-import { Aggregator, type AggregatorOptions, type RunVariant } from "../aggregator/aggregator.js";
+import { Aggregator, type AggregatorOptions } from "../aggregator/aggregator.js";
 import { loadResumePoint } from "../aggregator/checkpoint-resume.js";
 import { type DelaySetting, parseDelaySetting } from "../aggregator/delay-table.js";
-import { DEFAULT_BUDGET_SECONDS } from "../aggregator/learning-setup.js";
+import { DEFAULT_BUDGET_SECONDS, type RunVariant } from "../aggregator/learning-setup.js";
 import { DEFAULT_ROUND_TIMEOUT_MS } from "../aggregator/round-deadline.js";
 import type { ControlMode } from "../core/control/control-mode.js";
 import type { TauMode } from "../core/control/tau-policy.js";
@@ -304,11 +304,13 @@ async function aggregatorAction(
       : undefined;
   const aggregator =
     served?.aggregator ??
-    (await Aggregator.start({ ...options, ...(terminal === undefined ? {} : { log: terminal }) }));
+    (await Aggregator.listen({ ...options, ...(terminal === undefined ? {} : { log: terminal }) }));
   const say = (text: string) =>
     line(flags.log === "json" ? formatLogJson(noteLogEntry(Date.now(), "info", text)) : text);
   say(`fedtau aggregator listening on ${aggregator.url}`);
   if (served !== undefined) say(dashboardLine(served.dashboardUrl, served.dashboard.access));
+  // The runs' lines come after the address.
+  aggregator.begin();
 
   let interrupted = 0;
   const onSignal = () => {

@@ -166,6 +166,7 @@ async function demoAction(flags: DemoFlags): Promise<number> {
     line(`more nodes can join with: npx fedtau node --aggregator ${local}`);
   }
   line("Ctrl-C stops the aggregator and every node process");
+  served.aggregator.begin();
   nodes.start();
 
   const onExit = () => nodes.killAll();

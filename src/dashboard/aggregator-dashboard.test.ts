@@ -36,6 +36,7 @@ async function start(): Promise<AggregatorWithDashboard> {
     setup: svmSetup({ budget: 600 }),
     delays: [{ target: "all", ms: 5 }],
   });
+  served.aggregator.begin();
   for (const name of ["n1", "n2", "n3"]) {
     const node = new EdgeNode({ aggregator: served.aggregator.url, id: name, sharePreview: true });
     nodes.push(node);

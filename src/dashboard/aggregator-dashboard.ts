@@ -35,7 +35,8 @@ export interface AggregatorWithDashboard {
  * The aggregator with its dashboard on one port: the page and its API answer plain HTTP requests
  * and the node protocol takes every WebSocket upgrade (src/dashboard/README.md, "Serving it next
  * to the node protocol"). Without `adminToken`, controls are open on loopback and disabled
- * beyond it. When the aggregator's runs are done the server closes too.
+ * beyond it. The runs begin with `aggregator.begin()` (once the caller has said where it
+ * listens); when they are done the server closes too.
  */
 export async function startAggregatorWithDashboard(
   options: AggregatorOptions,
@@ -68,7 +69,7 @@ export async function startAggregatorWithDashboard(
   }
   let aggregator: Aggregator;
   try {
-    aggregator = await Aggregator.start({
+    aggregator = await Aggregator.listen({
       watchSample: DEFAULT_WATCH_SAMPLE,
       ...options,
       server,

@@ -77,15 +77,15 @@ async function run(fuzz: boolean): Promise<RunOutput> {
     // No deadline can pass under load: a node left out would change the weights.
     deadlineFloorMs: 600_000,
     roundTimeoutMs: 600_000,
-    onRound: (event, { runId }) => {
+    onEvent: (e) => {
+      if (e.type === "run-end") finalWeights = e.result.finalWeights;
+      if (e.type !== "round") return;
+      const { event, runId } = e;
       events.push(event);
       if (!fuzz) return;
       if (event.round === 1) startFuzz(runId);
       // Slow rounds while the attack goes on; before the last rounds, hold them until it ends.
       if (!fuzzDone) hold(event.round >= ROUNDS - 3 ? 1e9 : 20);
-    },
-    onRunEnd: (_summary, result) => {
-      finalWeights = result.finalWeights;
     },
   });
   for (const name of NODES) {

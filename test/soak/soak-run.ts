@@ -135,7 +135,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         seed: o.seed ?? 1,
         rounds: o.rounds,
       },
-      onRound: (event) => {
+      onEvent: (e) => {
+        if (e.type !== "round") return;
+        const event = e.event;
         const round = event.round;
         if (event.failed.length > 0) roundsWithFailures++;
         if (round === o.checkpoint) checkpoint = heapAfterGc();

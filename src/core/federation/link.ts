@@ -1,5 +1,6 @@
 import type { RoundOrder, RoundReport } from "../train/round-report.js";
 import type { NodeId, Seconds } from "../units.js";
+import type { RunStop } from "./run-stop.js";
 
 /** Why a node left a round out. */
 export type FailureCode = "timeout" | "disconnected" | "invalid-report" | "node-error";
@@ -29,7 +30,8 @@ export type RoundOutcome =
 
 /** How a run ended, as the engine tells every link at the end. */
 export interface RunEnd {
-  readonly reason: "completed" | "cancelled" | "failed";
+  /** Why it stopped (budget spent, round limit, cancelled, failed). */
+  readonly stop: RunStop;
   /** The weights the run returns (the best ones under the min-loss rule). */
   readonly finalWeights: Float64Array;
 }

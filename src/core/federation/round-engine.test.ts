@@ -127,6 +127,8 @@ describe("round engine: budget and stopping (section 4)", () => {
       clock: frozenClock,
     });
     expect(result.status).toBe("completed");
+    expect(result.stop).toEqual({ reason: "budget-spent", fullRounds: 11 });
+    expect(nodeLinks[0].stops.map((s) => s.stop)).toEqual([result.stop]);
     expect(taus(result.events)).toEqual([...Array(10).fill(4), 1, 1]);
     expect(result.events.map((e) => e.kind).slice(-3)).toEqual(["full", "last-full", "evaluation"]);
     expect(result.events.at(-1)).toMatchObject({ evaluationOnly: true, lastRound: true });
@@ -147,6 +149,7 @@ describe("round engine: budget and stopping (section 4)", () => {
       clock: frozenClock,
     });
     expect(taus(result.events)).toEqual([8, 8, 8, 8, 8, 8, 6]);
+    expect(result.stop).toEqual({ reason: "budget-spent", fullRounds: 7 });
     expect(result.events.at(-1)).toMatchObject({ kind: "last-full", lastRound: true });
     expect(result.finalWeights).toEqual(result.lastWeights);
   });
@@ -184,6 +187,7 @@ describe("round engine: budget and stopping (section 4)", () => {
       clock: frozenClock,
     });
     expect(taus(result.events)).toEqual([2, 2, 2, 2, 2, 1]);
+    expect(result.stop).toEqual({ reason: "round-limit", fullRounds: 5 });
     // 5 full rounds of 2 updates of +0.5; the evaluation round's update is not kept.
     expect(Array.from(result.lastWeights)).toEqual([5, 5]);
     const plain = await runFederation(fixed(2, { maxRounds: 5, useMinLoss: false }), {
@@ -192,7 +196,15 @@ describe("round engine: budget and stopping (section 4)", () => {
       clock: frozenClock,
     });
     expect(plain.rounds).toBe(5);
+    expect(plain.stop).toEqual({ reason: "round-limit", fullRounds: 5 });
     expect(plain.events.at(-1)?.lastRound).toBe(true);
+    // The budget ends a run with a round limit too, when it is spent first.
+    const spent = await runFederation(fixed(2, { maxRounds: 50, budget: { time: 10 } }), {
+      links: links(2),
+      costs: fixedCosts(0.25, 0.5),
+      clock: frozenClock,
+    });
+    expect(spent.stop).toMatchObject({ reason: "budget-spent" });
   });
 
   it("holds a fixed tau in every full round", async () => {
@@ -352,12 +364,13 @@ describe("round engine: aggregation and faults", () => {
     });
     expect(nodeLinks[0].orders[2].weights).toEqual(nodeLinks[0].orders[1].weights);
     expect(result.status).toBe("failed");
+    expect(result.stop).toEqual({ reason: "failed", error: result.error });
     expect(result.error).toEqual({
       code: "no-reports",
       message: "No usable report in 3 rounds in a row (rounds 5-7): stopping the run",
     });
     expect(result.rounds).toBe(7);
-    expect(nodeLinks[0].stops.map((s) => s.reason)).toEqual(["failed"]);
+    expect(nodeLinks[0].stops.map((s) => s.stop.reason)).toEqual(["failed"]);
   });
 
   it("fails clearly when the cost source misses a budgeted resource", async () => {
@@ -419,7 +432,7 @@ describe("round engine: min-loss, evaluation and events", () => {
       false,
     ]);
     expect(nodeLinks[0].stops).toEqual([
-      { reason: "completed", finalWeights: result.finalWeights },
+      { stop: { reason: "round-limit", fullRounds: 5 }, finalWeights: result.finalWeights },
     ]);
   });
 
@@ -517,9 +530,10 @@ describe("round engine: cancellation and lifecycle", () => {
       },
     });
     expect(result.status).toBe("cancelled");
+    expect(result.stop).toEqual({ reason: "cancelled" });
     expect(result.error).toBeNull();
     expect(result.rounds).toBe(3);
-    expect(nodeLinks[0].stops.map((s) => s.reason)).toEqual(["cancelled"]);
+    expect(nodeLinks[0].stops.map((s) => s.stop.reason)).toEqual(["cancelled"]);
   });
 
   it("stops mid-round without waiting for the nodes", async () => {
@@ -578,6 +592,24 @@ describe("round engine: cancellation and lifecycle", () => {
       clock: frozenClock,
     });
     expect(Array.from(result.lastWeights)).toEqual([1, 1]);
+  });
+
+  it("says its latest costs while it runs: none known before round 1 ends", async () => {
+    const seen: ReturnType<RoundEngine["costs"]>[] = [];
+    const script: Script = (order, link) => {
+      seen.push(engine.costs());
+      return { ok: true, report: report(order, link) };
+    };
+    const engine = new RoundEngine(fixed(2, { maxRounds: 2 }), {
+      links: [new ScriptedLink("a", 1, script)],
+      costs: fixedCosts(0.25, 0.5),
+      clock: frozenClock,
+    });
+    expect(engine.costs()).toEqual({});
+    const result = await engine.run();
+    expect(seen.map((c) => c.time?.c ?? null)).toEqual([null, 0.25, 0.25]);
+    expect(seen[1]).toEqual(result.events[0].costs);
+    expect(engine.costs()).toEqual(result.events.at(-1)?.costs);
   });
 
   it("hands back a controller state that survives JSON", async () => {

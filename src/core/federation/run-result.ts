@@ -4,25 +4,14 @@ import type { SmoothedEstimates } from "../control/estimates.js";
 import type { NodeId, ResourceAmount } from "../units.js";
 import type { NodeRoundCount } from "./event-window.js";
 import type { RoundEvent } from "./round-event.js";
-
-export type RunStatus = "completed" | "cancelled" | "failed";
-
-/** Why a run failed, as data. */
-export interface EngineError {
-  readonly code:
-    | "invalid-config"
-    | "no-reports"
-    | "cost-failed"
-    | "evaluate-failed"
-    | "listener-failed"
-    | "checkpoint-failed"
-    | "engine-failed";
-  readonly message: string;
-}
+import type { EngineError, RunStatus, RunStop } from "./run-stop.js";
 
 export interface RunResult {
+  /** Why the run stopped: budget spent, round limit, cancelled or failed (with the error). */
+  readonly stop: RunStop;
+  /** statusOf(stop), for summaries. */
   readonly status: RunStatus;
-  /** Set when status is "failed". */
+  /** The failure's error when status is "failed". */
   readonly error: EngineError | null;
   /** The weights the run returns: the best seen under the min-loss rule, else the last. */
   readonly finalWeights: Float64Array;

@@ -16,6 +16,7 @@ import { FramedServer } from "../../transport/index.js";
 import { FakeTimers } from "../../transport/test-support/fake-timers.js";
 import { NodeSession } from "../node-session.js";
 import { sharedRoundStarts } from "../shared-round-starts.js";
+import { stopNoticeOf } from "../stop-notice.js";
 import { WebSocketLink } from "../websocket-link.js";
 
 const RUN_ID = "run-1";
@@ -47,8 +48,7 @@ export function websocketLinkHarness(log: HarnessLog = []): NodeLinkHarness {
       const server = await FramedServer.listen({}, ({ connection, remote }) => {
         session = new NodeSession(connection, remote, {
           onRegister: (s, m) => {
-            s.id = m.id;
-            s.conn.peer = m.id;
+            s.admit(m.id, 0);
             s.startRun(setup);
           },
           onReadyChange: () => changed.notify(),
@@ -132,7 +132,7 @@ export function websocketLinkHarness(log: HarnessLog = []): NodeLinkHarness {
         session: () => (serverClosed ? undefined : session),
         deadlineMs: () => DEADLINE_MS,
         roundStart: sharedRoundStarts(RUN_ID),
-        stopReason: (end) => ({ reason: "round-limit", message: `the run ${end.reason}` }),
+        stopNotice: (stop) => stopNoticeOf(stop, "operator"),
       });
       return {
         link,

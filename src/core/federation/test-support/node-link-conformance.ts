@@ -273,7 +273,10 @@ export function nodeLinkConformance(harness: NodeLinkHarness): void {
       const outcome = await roundOn(t, order);
       if (outcome.ok) outcome.report.weights.fill(99); // what the engine may do with an answer
       await roundOn(t, { ...conformanceOrder(3), weights: order.weights });
-      await t.link.stop?.({ reason: "completed", finalWeights: Float64Array.of(1, 2) });
+      await t.link.stop?.({
+        stop: { reason: "round-limit", fullRounds: 3 },
+        finalWeights: Float64Array.of(1, 2),
+      });
       expect(order.weights).toEqual(before);
     });
 
@@ -283,7 +286,10 @@ export function nodeLinkConformance(harness: NodeLinkHarness): void {
         const t = await start();
         await roundOn(t, conformanceOrder(1));
         const finalWeights = conformanceOrder(9).weights;
-        const stopped = t.link.stop?.({ reason: "completed", finalWeights } satisfies RunEnd);
+        const stopped = t.link.stop?.({
+          stop: { reason: "round-limit", fullRounds: 1 },
+          finalWeights,
+        } satisfies RunEnd);
         expect(await afterOneTurn(Promise.resolve(stopped))).toBeUndefined();
         expect(await t.stopHeard?.()).toEqual(finalWeights);
       },
@@ -296,7 +302,7 @@ export function nodeLinkConformance(harness: NodeLinkHarness): void {
         const outcome = t.link.runRound(conformanceOrder(1));
         await t.settled();
         const stopped = t.link.stop?.({
-          reason: "cancelled",
+          stop: { reason: "cancelled" },
           finalWeights: conformanceOrder(1).weights,
         });
         expect(await afterOneTurn(Promise.resolve(stopped))).toBeUndefined();
@@ -310,7 +316,7 @@ export function nodeLinkConformance(harness: NodeLinkHarness): void {
         const t = await start(onRound(1, [{ kind: "disconnect" }]));
         await roundOn(t, conformanceOrder(1));
         const stopped = t.link.stop?.({
-          reason: "failed",
+          stop: { reason: "failed", error: { code: "no-reports", message: "no node reported" } },
           finalWeights: conformanceOrder(1).weights,
         });
         expect(await afterOneTurn(Promise.resolve(stopped))).toBeUndefined();

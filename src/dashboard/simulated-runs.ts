@@ -18,7 +18,7 @@ import { noteLogEntry, type StopReasonName } from "../protocol/index.js";
 import { createSimulation } from "../sim/create-simulation.js";
 import { DelayedLink, type Sleep, timerSleep } from "../sim/delayed-link.js";
 import type { DashboardChange, NodeView } from "./dashboard-source.js";
-import type { ControlledRuns } from "./run-controls.js";
+import { type ControlledRuns, settingsOfRuns } from "./run-controls.js";
 import { testDigits } from "./sample-digits.js";
 import { runSetupOf } from "./setup-view.js";
 
@@ -172,19 +172,29 @@ export class SimulatedRuns implements ControlledRuns {
         this.wake = undefined;
         continue;
       }
+      let failure: string | null;
       try {
-        await this.runOnce(`sim-${k}`);
+        failure = await this.runOnce(`sim-${k}`);
       } catch (error) {
-        // A run that cannot start (its data, its model) ends the runs rather than retrying it.
-        const why = error instanceof Error ? error.message : String(error);
-        this.note(`the simulation stopped: ${why}`, "warn");
-        return;
+        failure = error instanceof Error ? error.message : String(error);
       }
       k++;
+      // A run that failed (its data, its model, its config) would fail again: the runs pause
+      // until started again, perhaps with another setup.
+      if (failure !== null) this.pauseAfter(failure);
+      // Between runs, whatever else shares the process gets its turn.
+      await this.sleep(0);
     }
   }
 
-  private async runOnce(runId: string): Promise<void> {
+  private pauseAfter(failure: string): void {
+    this.paused = true;
+    this.note(`the runs pause: ${failure}`, "warn");
+    this.emit({ type: "settings", settings: settingsOfRuns(this) });
+  }
+
+  /** One run, reported from start to end; resolves with why it failed, or null. */
+  private async runOnce(runId: string): Promise<string | null> {
     const setup = this.setup;
     const n = this.nodeIds.length;
     const model = this.modelOf(setup);
@@ -268,6 +278,7 @@ export class SimulatedRuns implements ControlledRuns {
     const reason = this.stopReason(setup, result, fullRounds);
     this.note(`run "${runId}" ${result.status}: ${reason}, ${result.rounds} rounds`);
     this.emit({ type: "run-end", runId, at: this.now(), reason });
+    return result.status === "failed" ? (result.error?.message ?? "the run failed") : null;
   }
 
   private stopReason(setup: LearningSetup, result: RunResult, fullRounds: number): StopReasonName {

@@ -6,6 +6,7 @@ import { simulatedCosts } from "../sim/simulated-costs.js";
 import type { DashboardChange } from "./dashboard-source.js";
 import { SimulatorSource } from "./simulator-source.js";
 import { dashboardSourceCases } from "./test-support/dashboard-source-cases.js";
+import { Heard } from "./test-support/heard-changes.js";
 import { svmSetup } from "./test-support/svm-setup.js";
 
 dashboardSourceCases("SimulatorSource", ({ setup, data, nodes }) => {
@@ -57,5 +58,24 @@ describe("SimulatorSource", () => {
     expect(a.at(-1)?.testAccuracy).toBeGreaterThan(0.8);
     expect(await oneRun(4)).toEqual(a);
     expect(await oneRun(5)).not.toEqual(a);
+  });
+
+  it("pauses the runs after one fails, rather than failing again and again", async () => {
+    const source = new SimulatorSource({
+      setup: svmSetup({ eta: -1 }),
+      data: syntheticSplit(),
+      nodes: 2,
+      kernels: referenceKernels,
+    });
+    open.push(source);
+    const heard = new Heard(source);
+    source.start();
+    await heard.until((cs) => cs.some((c) => c.type === "settings" && !c.settings.running));
+    expect(source.settings().running).toBe(false);
+    const warnings = heard.changes.flatMap((c) =>
+      c.type === "log" && c.entry.kind === "note" && c.entry.level === "warn" ? [c.entry.text] : [],
+    );
+    expect(warnings).toEqual([expect.stringMatching(/^the runs pause: .*eta/)]);
+    expect(heard.of("run-start").length).toBeLessThanOrEqual(1);
   });
 });

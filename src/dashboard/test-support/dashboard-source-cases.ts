@@ -207,11 +207,14 @@ export function dashboardSourceCases(name: string, make: SourceFactory): void {
     it("stops: ends the run under way, starts none until start, then a new one", async () => {
       const { source, heard } = await started();
       await heard.until((cs) => cs.some(isType("round")));
+      const mark = heard.changes.length;
       expect(await source.control({ type: "stop" })).toEqual({ ok: true });
       expect(source.settings().running).toBe(false);
       expect(heard.of("settings").at(-1)?.settings.running).toBe(false);
-      await heard.until((cs) => cs.some(isType("run-end", (c) => c.reason === "operator")));
-      const stoppedAt = heard.find(isType("run-end", (c) => c.reason === "operator"));
+      // The run under way ends now, not at its round limit.
+      await heard.until((cs) => cs.slice(mark).some(isType("run-end")));
+      const stoppedAt = heard.find(isType("run-end"), mark);
+      expect((heard.changes[stoppedAt] as Change<"run-end">).reason).toBe("operator");
       await turns();
       const after = heard.changes.slice(stoppedAt + 1);
       expect(after.filter((c) => c.type === "round" || c.type === "run-start")).toEqual([]);

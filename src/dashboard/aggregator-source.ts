@@ -9,8 +9,8 @@ import type {
   DashboardChange,
   DashboardSettings,
   DashboardSource,
-  NodeView,
 } from "./dashboard-source.js";
+import { nodeView } from "./node-view.js";
 import { type ControlledRuns, carryOut, settingsOfRuns } from "./run-controls.js";
 import { testDigits } from "./sample-digits.js";
 import { runSetupOf, settingsOf } from "./setup-view.js";
@@ -123,8 +123,4 @@ export class AggregatorSource implements DashboardSource {
   private emitSettings(): void {
     this.book.emit({ type: "settings", settings: this.settings() });
   }
-}
-
-function nodeView({ name, ...rest }: NodeStatus): NodeView {
-  return { id: name, ...rest };
 }

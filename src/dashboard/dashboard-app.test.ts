@@ -130,7 +130,11 @@ describe("GET /api/events", () => {
     const sse = new SseReader((await app.request("/api/events")).body!);
     await sse.next();
     source.start();
-    const first = await sse.until((e) => type(e) === "node");
+    // The node is shown, then its Ready: its data and a preview.
+    const first = await sse.until((e) => {
+      const c = JSON.parse(e.data) as WireChange;
+      return c.type === "node" && c.node.preview !== null && c.node.preview !== undefined;
+    });
     const shown = JSON.parse(first.at(-1)!.data) as Extract<WireChange, { type: "node" }>;
     expect(shown.node.preview?.images).toHaveLength(8);
     await sse.until((e) => type(e) === "round");
@@ -142,14 +146,11 @@ describe("GET /api/events", () => {
   });
 
   it("drops the oldest changes of a slow client and tells it to resync", async () => {
-    const { source, app, dashboard } = await setup(
-      { limits: { clientQueue: 8 } },
-      { runs: 1, setup: { rounds: 3 } },
-    );
+    const { source, app, dashboard } = await setup({ limits: { clientQueue: 8 } });
     const sse = new SseReader((await app.request("/api/events")).body!);
     await sse.next(); // hello; then this client reads nothing for a while
-    source.start();
-    await source.done;
+    // A burst: each command's log line and settings, all emitted before the stream runs again.
+    for (let k = 0; k < 20; k++) void source.control({ type: "set-budget", seconds: 10 + k });
     const events = await sse.until((e) => e.event === "resync");
     const resync = JSON.parse(events.at(-1)!.data) as WireHello;
     expect(resync.seq).toBe(dashboard.state.seq);

@@ -1,3 +1,4 @@
+import { NodeBoard } from "../aggregator/aggregator-events.js";
 import { type DelaySetting, DelayTable, type DelayTarget } from "../aggregator/delay-table.js";
 import { GlobalModel } from "../aggregator/global-model.js";
 import { assignmentOf, type LearningSetup, runConfigOf } from "../aggregator/learning-setup.js";
@@ -17,7 +18,8 @@ import { NodeDataLoader } from "../node/node-data.js";
 import { noteLogEntry, type StopReasonName } from "../protocol/index.js";
 import { createSimulation } from "../sim/create-simulation.js";
 import { DelayedLink, type Sleep, timerSleep } from "../sim/delayed-link.js";
-import type { DashboardChange, NodeView } from "./dashboard-source.js";
+import type { DashboardChange } from "./dashboard-source.js";
+import { nodeView } from "./node-view.js";
 import { type ControlledRuns, settingsOfRuns } from "./run-controls.js";
 import { testDigits } from "./sample-digits.js";
 import { runSetupOf } from "./setup-view.js";
@@ -60,7 +62,8 @@ export class SimulatedRuns implements ControlledRuns {
   private readonly nodeIds: readonly NodeId[];
   private readonly loaders: readonly NodeDataLoader[];
   private readonly delayTable: DelayTable;
-  private readonly views = new Map<NodeId, NodeView>();
+  /** The nodes' own state, as the aggregator keeps its nodes'. */
+  private readonly board: NodeBoard;
   private readonly models = new Map<string, GlobalModel>();
   private readonly samples = new Map<string, TestSample>();
   private readonly kernels: Kernels;
@@ -87,6 +90,9 @@ export class SimulatedRuns implements ControlledRuns {
     this.nodeIds = Array.from({ length: nodes }, (_, i) => `n${i + 1}`);
     this.loaders = this.nodeIds.map(() => new NodeDataLoader(async () => this.data));
     this.delayTable = new DelayTable(options.delays ?? []);
+    this.board = new NodeBoard((event) => {
+      if (event.type === "node") emit({ type: "node", node: nodeView(event.node) });
+    });
     this.kernels = options.kernels ?? getKernels("auto");
     this.clock = options.clock ?? performanceClock;
     this.sleep = options.sleep ?? timerSleep;
@@ -134,13 +140,8 @@ export class SimulatedRuns implements ControlledRuns {
 
   setDelay(target: DelayTarget, ms: number): void {
     this.delayTable.set(target, ms);
-    for (const id of this.nodeIds) {
-      const delayMs = this.delayTable.of(id);
-      // A node not yet shown takes its delay when it is.
-      if (this.views.has(id) && this.views.get(id)?.delayMs !== delayMs) {
-        this.updateNode(id, { delayMs });
-      }
-    }
+    // Nodes not shown yet take their delay when they are.
+    this.board.delays((id) => this.delayTable.of(id));
     this.note(`added delay for ${target === "all" ? "every node" : `"${target}"`}: ${ms} ms`);
   }
 
@@ -226,11 +227,14 @@ export class SimulatedRuns implements ControlledRuns {
     const what = `${setup.model.kind} on ${setup.dataset} ${setup.task}, case ${setup.case}`;
     const tau = setup.tau === "adaptive" ? "adaptive tau" : `tau ${setup.tau}`;
     this.note(`run "${runId}": ${what}, ${tau}, ${n} simulated nodes`);
+    const shown = new Set(this.board.list().map((node) => node.name));
     parts.forEach(({ data }, i) => {
-      this.updateNode(this.nodeIds[i], {
+      const id = this.nodeIds[i];
+      if (!shown.has(id)) this.board.online(id, this.delayTable.of(id));
+      this.board.ready(id, {
         dataSize: data.batch.rows,
         labelHistogram: data.labelHistogram,
-        preview: dataPreview(data) ?? null,
+        preview: dataPreview(data),
       });
     });
 
@@ -263,7 +267,7 @@ export class SimulatedRuns implements ControlledRuns {
             }
             verdicts = null;
             for (const node of event.control.input.nodes) {
-              this.updateNode(node.id, { lastLocalSeconds: node.localSeconds });
+              this.board.localSeconds(node.id, node.localSeconds);
             }
             this.note(describeRound(event, n));
             const why = tauChangeLine(event);
@@ -313,24 +317,6 @@ export class SimulatedRuns implements ControlledRuns {
       this.samples.set(setup.task, sample);
     }
     return sample;
-  }
-
-  /** A node's view changed: it is kept (the node's own state) and reported whole. */
-  private updateNode(id: NodeId, patch: Partial<Omit<NodeView, "id">>): void {
-    const node: NodeView = {
-      ...(this.views.get(id) ?? {
-        id,
-        online: true,
-        dataSize: null,
-        labelHistogram: null,
-        preview: null,
-        lastLocalSeconds: null,
-        delayMs: this.delayTable.of(id),
-      }),
-      ...patch,
-    };
-    this.views.set(id, node);
-    this.emit({ type: "node", node });
   }
 
   /** A line in the protocol log. */

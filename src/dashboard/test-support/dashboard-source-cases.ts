@@ -4,6 +4,7 @@ import { syntheticSplit } from "../../aggregator/test-support/synthetic-split.js
 import type { DatasetSplit } from "../../core/data/dataset.js";
 import type { DashboardChange, DashboardSource, NodeView } from "../dashboard-source.js";
 import { type Change, Heard } from "./heard-changes.js";
+import { svmSetup } from "./svm-setup.js";
 
 /**
  * The behaviours a page relies on, which every DashboardSource keeps (the aggregator's adapter,
@@ -31,20 +32,8 @@ export type SourceFactory = (c: SourceCase) => Promise<SourceUnderTest> | Source
 /** A small even/odd data set: rounds take a moment, runs end by their round limit. */
 const data = syntheticSplit(300, 60, 16, 5);
 const NODES = 2;
-const setup: LearningSetup = {
-  model: { kind: "svm" },
-  dataset: "mnist",
-  task: "even-odd",
-  case: 1,
-  tau: "adaptive",
-  sgd: 20,
-  eta: 0.1,
-  phi: 0.025,
-  seed: 3,
-  // A time budget no run reaches: every run ends at its round limit.
-  budget: 600,
-  rounds: 3,
-};
+// A time budget no run reaches: every run ends at its round limit.
+const setup = svmSetup({ sgd: 20, eta: 0.1, seed: 3, budget: 600, rounds: 3 });
 
 /** Lets the event loop go round `n` times: whatever a source had queued has happened. */
 async function turns(n = 50): Promise<void> {

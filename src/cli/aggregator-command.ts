@@ -16,6 +16,7 @@ import {
   type LogFormat,
   noteLogEntry,
 } from "../protocol/index.js";
+import { MAX_NODES_PER_RUN } from "../protocol/limits.js";
 import { budgetProblem } from "./budget-spec.js";
 import {
   argParser,
@@ -51,6 +52,7 @@ interface AggregatorFlags extends LearningFlags, SecurityFlags {
   resume?: string;
   dashboard?: boolean;
   adminToken?: string;
+  dashboardAllowedHosts?: string[];
 }
 
 /** Registers `fedtau aggregator`. */
@@ -104,7 +106,7 @@ export function registerAggregatorCommand(program: Command): Command {
     .addOption(
       new Option("--nodes <n>", "start a run when this many nodes have registered")
         .default(5)
-        .argParser(integerArg("--nodes", 1)),
+        .argParser(integerArg("--nodes", 1, MAX_NODES_PER_RUN)),
     )
     .addOption(
       new Option(
@@ -204,6 +206,15 @@ export function registerAggregatorCommand(program: Command): Command {
       ).env("FEDTAU_ADMIN_TOKEN"),
     )
     .option(
+      "--dashboard-allowed-hosts <names>",
+      'host names the page answers to besides localhost and IP addresses, comma-separated (".example.org" for a domain and its subdomains); others get 403, against DNS rebinding',
+      (text: string) =>
+        text
+          .split(",")
+          .map((n) => n.trim())
+          .filter((n) => n !== ""),
+    )
+    .option(
       "--resume <dir>",
       "go on with the run whose --out directory is DIR, from its checkpoint.json (what to run comes from the checkpoint)",
     )
@@ -290,6 +301,9 @@ async function aggregatorAction(
     flags.dashboard === true
       ? await startAggregatorWithDashboard(options, {
           ...(flags.adminToken ? { adminToken: flags.adminToken } : {}),
+          ...(flags.dashboardAllowedHosts === undefined
+            ? {}
+            : { allowedHosts: flags.dashboardAllowedHosts }),
           ...(terminal === undefined ? {} : { log: terminal }),
         })
       : undefined;

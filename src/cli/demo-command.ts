@@ -28,6 +28,7 @@ interface DemoFlags {
   delay: number;
   openToLan?: boolean;
   adminToken?: string;
+  dashboardAllowedHosts?: string[];
   quiet?: boolean;
 }
 
@@ -89,6 +90,15 @@ export function registerDemoCommand(program: Command): Command {
         "the token the page's controls need (default: none on loopback, a random one with --open-to-lan)",
       ).env("FEDTAU_ADMIN_TOKEN"),
     )
+    .option(
+      "--dashboard-allowed-hosts <names>",
+      'host names the page answers to besides localhost and IP addresses, comma-separated (".example.org" for a domain and its subdomains); others get 403, against DNS rebinding',
+      (text: string) =>
+        text
+          .split(",")
+          .map((n) => n.trim())
+          .filter((n) => n !== ""),
+    )
     .option("--quiet", "no protocol log in the terminal")
     .addHelpText(
       "after",
@@ -138,6 +148,9 @@ async function demoAction(flags: DemoFlags): Promise<number> {
   const adminToken = flags.adminToken || (lan ? randomBytes(12).toString("base64url") : undefined);
   const served = await startAggregatorWithDashboard(demoAggregatorOptions(flags), {
     ...(adminToken === undefined ? {} : { adminToken }),
+    ...(flags.dashboardAllowedHosts === undefined
+      ? {}
+      : { allowedHosts: flags.dashboardAllowedHosts }),
     ...(flags.quiet === true ? {} : { log: (e) => log.write(e) }),
   });
   const { port } = served;

@@ -11,6 +11,8 @@ import { attachDashboard, closeServer } from "./dashboard-server.js";
 export interface DashboardServing {
   /** `--admin-token`: controls need it (always, when given). */
   readonly adminToken?: string;
+  /** `--dashboard-allowed-hosts`: names the page answers to besides localhost and IPs. */
+  readonly allowedHosts?: readonly string[];
   /** The protocol log's other destination (the terminal), if any. */
   readonly log?: (entry: LogEntry) => void;
   /** The built page (default: dist/dashboard-web/). */
@@ -53,6 +55,7 @@ export async function startAggregatorWithDashboard(
     source,
     beyondLoopback: !isLoopbackHost(host),
     ...(serving.adminToken ? { adminToken: serving.adminToken } : {}),
+    ...(serving.allowedHosts === undefined ? {} : { allowedHosts: serving.allowedHosts }),
     ...(serving.webRoot === undefined ? {} : { webRoot: serving.webRoot }),
   });
   const server = createServer();

@@ -8,6 +8,7 @@ import { DashboardState } from "./dashboard-state.js";
 import { errorBody } from "./error-body.js";
 import { EventFanout } from "./event-fanout.js";
 import { streamEvents } from "./event-stream-route.js";
+import { hostAllowed } from "./host-allow-list.js";
 import { defaultWebRoot, StaticFiles } from "./static-files.js";
 import type { ControlAccess } from "./wire-types.js";
 
@@ -22,6 +23,11 @@ export interface DashboardOptions {
   readonly limits?: Partial<DashboardLimits>;
   /** A comment line on idle event streams this often, ms (default 15,000). */
   readonly heartbeatMs?: number;
+  /**
+   * Host names the dashboard answers to besides localhost and IP addresses
+   * (`--dashboard-allowed-hosts`; host-allow-list.ts says why).
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface DashboardApp {
@@ -69,6 +75,19 @@ export function createDashboardApp(options: DashboardOptions): DashboardApp {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
 
   const app = new Hono();
+  const allowedHosts = options.allowedHosts ?? [];
+
+  app.use("*", async (c, next) => {
+    const { hostname } = new URL(c.req.url);
+    if (hostAllowed(hostname, allowedHosts)) return next();
+    return c.json(
+      errorBody(
+        "unknown-host",
+        `The dashboard does not answer to "${hostname}": open it by localhost or an IP address, or list the name with --dashboard-allowed-hosts`,
+      ),
+      403,
+    );
+  });
 
   app.get("/api/state", (c) => {
     c.header("Cache-Control", "no-store");

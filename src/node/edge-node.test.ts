@@ -340,8 +340,8 @@ describe("EdgeNode against a fake aggregator", () => {
     });
   });
 
-  it("says it cannot start a run it cannot load, and stays connected", async () => {
-    const { aggregator } = await startNode();
+  it("says it cannot start a run it cannot load, keeps the reason to itself, and stays connected", async () => {
+    const { aggregator, log } = await startNode();
     const peer = await aggregator.nextPeer();
     await peer.next("register");
     peer.send(setup("run-1", { data: { ...assignment(1), dataset: "csv:missing.csv" } }));
@@ -349,8 +349,13 @@ describe("EdgeNode against a fake aggregator", () => {
     expect(error).toMatchObject({
       code: "internal",
       runId: "run-1",
-      message: 'Node "n2" cannot start run "run-1": no data set "csv:missing.csv" here',
+      message:
+        'Node "n2" cannot start run "run-1": its data could not be loaded (the reason is in the node\'s log)',
     });
+    // The reason may quote the data or tell which paths exist: the node's own log only.
+    expect(notes(log)).toContain(
+      'Node "n2" cannot start run "run-1": no data set "csv:missing.csv" here',
+    );
     peer.send(setup("run-2", { modelSize: modelSize + 1 }));
     expect((await peer.next("error")).message).toBe(
       `Node "n2" cannot start run "run-2": the svm model for 16 features has ${modelSize} weights, the setup says ${modelSize + 1}`,
@@ -392,5 +397,71 @@ describe("EdgeNode against a fake aggregator", () => {
     expect(tries[0]).toMatch(
       /^Cannot connect to ws:\/\/127\.0\.0\.1:9: .*; trying again in \d+ ms$/,
     );
+  });
+});
+
+describe("EdgeNode in a long round", () => {
+  // The most updates a RoundStart may ask for: without slices the node would run them all
+  // before it read the Stop, the deadline or its own stop() (a hostile aggregator's wedge).
+  const longOrder = (w: Float64Array) => order(1, w, 1_000_000);
+
+  async function inLongRound(options: Partial<EdgeNodeOptions> = {}, deadlineMs = 600_000) {
+    const started = await startNode(options);
+    const peer = await started.aggregator.nextPeer();
+    await peer.next("register");
+    peer.send(setup("run-1"));
+    await peer.next("ready");
+    peer.send({
+      type: "round-start",
+      runId: "run-1",
+      order: longOrder(new Float64Array(modelSize)),
+      deadlineMs,
+    });
+    return { ...started, peer };
+  }
+
+  /** Resolves once the node has begun the round (it logs the order as it starts it). */
+  const running = (log: LogEntry[]) =>
+    expect
+      .poll(() => log.some((e) => e.kind === "message" && "type" in e && e.type === "round-start"))
+      .toBe(true);
+
+  const sentTypes = (log: LogEntry[]) =>
+    log.flatMap((e) => (e.kind === "message" && e.direction === "sent" ? [e.type] : []));
+
+  it("reads a Stop that comes during the round, gives the round up and ends", async () => {
+    const { peer, exit, log } = await inLongRound();
+    await running(log);
+    peer.send({ type: "stop", runId: "run-1", reason: "shutdown", message: "bye" });
+    expect(await exit).toEqual({ code: 0, message: "Stopped by the aggregator (shutdown): bye" });
+    expect(notes(log)).toContain("round 1 (tau 1000000) given up: the run was stopped");
+    expect(sentTypes(log)).not.toContain("round-result");
+  });
+
+  it("gives the round up at its own deadline and goes on serving its aggregator", async () => {
+    // A steady clock that moves 1 s each time it is read: the deadline passes within slices.
+    let t = 0;
+    const { peer, log } = await inLongRound({ steadyClock: () => (t += 1000) }, 5_000);
+    await expect
+      .poll(() => notes(log))
+      .toContain("round 1 (tau 1000000) given up: its deadline of 5000 ms passed");
+    expect(sentTypes(log)).not.toContain("round-result");
+    // Still there: the next round runs and is answered.
+    peer.send({
+      type: "round-start",
+      runId: "run-1",
+      order: order(2, new Float64Array(modelSize)),
+      deadlineMs: 600_000,
+    });
+    expect((await peer.next("round-result")).report.round).toBe(2);
+  });
+
+  it("stops when the operator stops it (SIGINT) during the round", async () => {
+    const { node, exit, log } = await inLongRound();
+    await running(log);
+    node.stop("interrupted");
+    expect(await exit).toEqual({ code: 0, message: "interrupted" });
+    expect(notes(log)).toContain("round 1 (tau 1000000) given up: the node is stopping");
+    expect(sentTypes(log)).not.toContain("round-result");
   });
 });

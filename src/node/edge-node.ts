@@ -1,6 +1,7 @@
 import { Rng } from "../core/data/rng.js";
 import type { Kernels } from "../core/linalg/kernels.js";
 import { getKernels } from "../core/linalg/select-kernels.js";
+import type { RoundReport } from "../core/train/round-report.js";
 import {
   createMessageLog,
   type ErrorMessage,
@@ -61,9 +62,21 @@ export interface EdgeNodeOptions {
   readonly software?: string;
   /** Wall clock for log lines, ms since 1970; default Date.now. */
   readonly wallClock?: () => number;
+  /** A steady clock in ms for the node's own round deadline; default performance.now. */
+  readonly steadyClock?: () => number;
 }
 
 const SOFTWARE = "fedtau 0.1.0 node";
+
+/**
+ * Local updates between two turns of the event loop, in seconds: a long round (a hostile
+ * aggregator may ask for a million updates) never keeps Stop, heartbeats, the node's own
+ * deadline or SIGINT waiting for longer than this.
+ */
+const SLICE_SECONDS = 0.02;
+
+/** One turn of the event loop: pending messages, timers and signal handlers run. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * An edge node (`fedtau node`): connects to the aggregator, registers, and for each run loads its
@@ -80,6 +93,7 @@ export class EdgeNode {
   private readonly options: EdgeNodeOptions;
   private readonly log: MessageLog;
   private readonly now: () => number;
+  private readonly steadyNow: () => number;
   private readonly backoff: Backoff;
   private readonly loader: NodeDataLoader;
   private kernels: Kernels | undefined;
@@ -99,6 +113,7 @@ export class EdgeNode {
     this.name = options.name;
     this.log = options.log ?? createMessageLog({ format: "text", quiet: true, line: () => {} });
     this.now = options.wallClock ?? Date.now;
+    this.steadyNow = options.steadyClock ?? (() => performance.now());
     this.delay = options.delayMs ?? 0;
     this.backoff = new Backoff({ rng: new Rng(nameSeed(options.name)), ...options.backoff });
     this.loader = new NodeDataLoader(options.loadSplit, options.ownData);
@@ -208,7 +223,12 @@ export class EdgeNode {
       });
     });
     conn.onMessage((r) => {
-      this.work = this.work.then(() => this.handle(conn, r));
+      const receivedAt = this.steadyNow();
+      // A Stop must reach a round that is running now, not wait behind it in the queue.
+      if (r.ok && r.message.type === "stop" && this.current?.runId === r.message.runId) {
+        this.current.stopArrived = true;
+      }
+      this.work = this.work.then(() => this.handle(conn, r, receivedAt));
     });
     conn.send({
       type: "register",
@@ -220,7 +240,7 @@ export class EdgeNode {
     return closed;
   }
 
-  private async handle(conn: FramedConnection, r: Received): Promise<void> {
+  private async handle(conn: FramedConnection, r: Received, receivedAt: number): Promise<void> {
     if (!conn.isOpen || this.exit !== undefined) return;
     if (!r.ok) {
       if (r.error.code === "stale-run") {
@@ -240,7 +260,7 @@ export class EdgeNode {
           await this.onSetup(conn, message);
           return;
         case "round-start":
-          this.onRoundStart(conn, message);
+          await this.onRoundStart(conn, message, receivedAt);
           return;
         case "stop":
           this.onStop(conn, message);
@@ -285,19 +305,26 @@ export class EdgeNode {
     }
     this.current?.dispose();
     this.current = undefined;
-    let run: NodeRun;
-    let reloaded: boolean;
+    const cannotStart = (why: string, local = why) => {
+      const start = `Node "${this.name}" cannot start run "${setup.runId}"`;
+      this.note("warn", `${start}: ${local}`);
+      if (conn.isOpen) conn.send(errorReply(internal(`${start}: ${why}`), { runId: setup.runId }));
+    };
+    let loaded: Awaited<ReturnType<NodeDataLoader["forAssignment"]>>;
     try {
-      const loaded = await this.loader.forAssignment(setup.data);
-      reloaded = loaded.reloaded;
+      loaded = await this.loader.forAssignment(setup.data);
+    } catch (error) {
+      // The reason stays here: it may quote the file's content, or tell which paths exist.
+      cannotStart("its data could not be loaded (the reason is in the node's log)", reason(error));
+      return;
+    }
+    const reloaded = loaded.reloaded;
+    let run: NodeRun;
+    try {
       this.kernels ??= this.options.kernels ?? getKernels();
       run = NodeRun.create(setup, loaded.data, this.kernels);
     } catch (error) {
-      const failure = internal(
-        `Node "${this.name}" cannot start run "${setup.runId}": ${reason(error)}`,
-      );
-      this.note("warn", failure.message);
-      if (conn.isOpen) conn.send(errorReply(failure, { runId: setup.runId }));
+      cannotStart(reason(error));
       return;
     }
     this.current = run;
@@ -308,25 +335,56 @@ export class EdgeNode {
     if (conn.isOpen) conn.send(run.ready(sharePreview));
   }
 
-  private onRoundStart(conn: FramedConnection, start: RoundStartMessage): void {
+  private async onRoundStart(
+    conn: FramedConnection,
+    start: RoundStartMessage,
+    receivedAt: number,
+  ): Promise<void> {
     const run = this.current;
     if (run === undefined || run.runId !== start.runId || run.stopped) {
       const when = run?.stopped === true ? "after stop" : "before setup";
       conn.send(errorReply(unexpected("round start", "aggregator", when), { runId: start.runId }));
       return;
     }
-    let report: ReturnType<NodeRun["runRound"]>;
-    try {
-      report = run.runRound(start.order);
-    } catch (error) {
-      const failure = internal(
-        `Node "${this.name}" failed in round ${start.order.round} of run "${run.runId}": ${reason(error)}`,
-      );
-      this.note("warn", failure.message);
-      conn.send(errorReply(failure, { runId: run.runId }));
+    const { round, tau } = start.order;
+    if (run.stopArrived) {
+      // The Stop came after this order on the wire, and is handled next.
+      this.note("info", `round ${round} (tau ${tau}) skipped: the run was stopped`);
       return;
     }
-    conn.send({ type: "round-result", runId: run.runId, report });
+    const deadlineAt =
+      start.deadlineMs === undefined ? Number.POSITIVE_INFINITY : receivedAt + start.deadlineMs;
+    let why: string | undefined;
+    let report: RoundReport | null;
+    try {
+      report = await run.runRound(start.order, {
+        sliceSeconds: SLICE_SECONDS,
+        pause: nextTurn,
+        giveUp: () => {
+          if (run.stopArrived) why = "the run was stopped";
+          else if (this.exit !== undefined) why = "the node is stopping";
+          else if (!conn.isOpen) why = "the connection closed";
+          else if (this.steadyNow() > deadlineAt) {
+            why = `its deadline of ${start.deadlineMs} ms passed`;
+          }
+          return why !== undefined;
+        },
+      });
+    } catch (error) {
+      const failure = internal(
+        `Node "${this.name}" failed in round ${round} of run "${run.runId}": ${reason(error)}`,
+      );
+      this.note("warn", failure.message);
+      if (conn.isOpen) conn.send(errorReply(failure, { runId: run.runId }));
+      return;
+    }
+    if (report === null) {
+      // Nothing is sent: the aggregator no longer waits for this round (it stopped, or it has
+      // counted the node out at the same deadline).
+      this.note("warn", `round ${round} (tau ${tau}) given up: ${why}`);
+      return;
+    }
+    if (conn.isOpen) conn.send({ type: "round-result", runId: run.runId, report });
   }
 
   private onStop(conn: FramedConnection, stop: StopMessage): void {

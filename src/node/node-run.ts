@@ -8,6 +8,16 @@ import type { ReadyMessage, SetupMessage } from "../protocol/index.js";
 import { dataPreview } from "./data-preview.js";
 import type { NodeData } from "./node-data.js";
 
+/** How a node runs a round in slices (NodeRun.runRound). */
+export interface RoundSlices {
+  /** Local updates between two pauses, in seconds of the trainer's clock. */
+  readonly sliceSeconds: number;
+  /** Lets the node's other work run (a turn of the event loop). */
+  pause(): Promise<void>;
+  /** True when the round is no longer wanted: it is abandoned without a report. */
+  giveUp(): boolean;
+}
+
 /**
  * One run on a node: the LocalTrainer a Setup describes, on the node's data, drawing minibatches
  * from nodeRng(seed, nodeIndex) so that the run equals the simulator's node of the same index.
@@ -19,6 +29,8 @@ export class NodeRun {
   private readonly trainer: LocalTrainer;
   /** Set by Stop: the run is over, no more rounds. */
   stopped = false;
+  /** Set when a Stop has arrived, before it is handled: a running round gives up at once. */
+  stopArrived = false;
   /** Rounds run so far. */
   rounds = 0;
 
@@ -72,10 +84,30 @@ export class NodeRun {
     };
   }
 
-  runRound(order: RoundOrder): RoundReport {
-    const report = this.trainer.runRound(order);
-    this.rounds++;
-    return report;
+  /**
+   * Runs a round in slices of about `sliceSeconds` of local updates, awaiting `pause()` between
+   * them so that the node serves its connection, Stop and signals during a long round; stops
+   * early, with null, when `giveUp()` says so after a slice (the run stopped, or the deadline
+   * passed). The updates and the report are those of one uninterrupted round.
+   */
+  async runRound(order: RoundOrder, slices: RoundSlices): Promise<RoundReport | null> {
+    const trainer = this.trainer;
+    trainer.beginRound(order);
+    try {
+      while (!trainer.advance(slices.sliceSeconds)) {
+        await slices.pause();
+        if (slices.giveUp()) {
+          trainer.abandonRound();
+          return null;
+        }
+      }
+      const report = trainer.endRound();
+      this.rounds++;
+      return report;
+    } catch (error) {
+      trainer.abandonRound();
+      throw error;
+    }
   }
 
   dispose(): void {

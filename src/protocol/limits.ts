@@ -27,3 +27,21 @@ export const MAX_HISTOGRAM_BINS = 1024;
 /** A preview: at most 64 images of at most 256 x 256 pixels. */
 export const MAX_PREVIEW_IMAGES = 64;
 export const MAX_PREVIEW_SIDE = 256;
+
+/*
+ * What a Setup or a RoundStart may make a node allocate or compute, so that a hostile or broken
+ * aggregator cannot exhaust it: a node computes its assignment over all nodes of the run, builds
+ * the model the Setup names, and runs the local updates a RoundStart asks for.
+ */
+/** The most nodes of one run (Setup data.nodeCount). */
+export const MAX_NODES_PER_RUN = 10_000;
+/** The most classes of a softmax or MLP model (as many as a label histogram may have). */
+export const MAX_CLASSES = MAX_HISTOGRAM_BINS;
+/** The most clusters of a K-means model. */
+export const MAX_CLUSTERS = 1024;
+/** The widest MLP hidden layer. */
+export const MAX_HIDDEN_UNITS = 4096;
+/** The most weights of a model: 2^24, 128 MiB as float64 (the paper's CNN has 430,698). */
+export const MAX_MODEL_WEIGHTS = 16_777_216;
+/** The most local updates one round may ask for (RoundStart tau). */
+export const MAX_ROUND_TAU = 1_000_000;

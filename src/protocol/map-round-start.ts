@@ -3,15 +3,16 @@ import * as z from "zod/mini";
 import type { RoundOrder } from "../core/train/round-report.js";
 import { accepted, type Checked } from "./error-codes.js";
 import { type RoundStart, RoundStartSchema } from "./gen/fedtau_pb.js";
+import { MAX_ROUND_TAU } from "./limits.js";
 import { checkWith, type ReadContext } from "./read-context.js";
-import { atLeast } from "./schema-rules.js";
+import { atLeast, between } from "./schema-rules.js";
 import type { VectorEncodingName } from "./vector-codec.js";
 import { vectorFromWire, vectorToWire } from "./vector-field.js";
 
 /** What protobuf cannot say about a RoundStart (vectors are checked by vector-field.ts). */
 const roundStartRules = z.object({
   round: atLeast(1),
-  tau: atLeast(1),
+  tau: between(1, MAX_ROUND_TAU),
 });
 
 /** A core RoundOrder as a wire RoundStart. `deadlineMs` undefined or 0: no deadline. */

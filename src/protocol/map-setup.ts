@@ -21,7 +21,14 @@ import {
   type DataAssignment as WireDataAssignment,
   type ModelSpec as WireModelSpec,
 } from "./gen/fedtau_pb.js";
-import { MAX_DATASET_CHARS } from "./limits.js";
+import {
+  MAX_CLASSES,
+  MAX_CLUSTERS,
+  MAX_DATASET_CHARS,
+  MAX_HIDDEN_UNITS,
+  MAX_MODEL_WEIGHTS,
+  MAX_NODES_PER_RUN,
+} from "./limits.js";
 import type { RunId, SetupMessage } from "./messages.js";
 import { checkWith, type ReadContext } from "./read-context.js";
 import { above, atLeast, between, knownEnum, requiredText, rule } from "./schema-rules.js";
@@ -65,9 +72,9 @@ function isDatasetSpec(spec: string): boolean {
 const modelRules = z.object({
   kind: knownEnum(modelKinds),
   lambda: z.optional(atLeast(0)),
-  classes: z.optional(atLeast(2)),
-  k: z.optional(atLeast(1)),
-  hidden: z.optional(atLeast(1)),
+  classes: z.optional(between(2, MAX_CLASSES)),
+  k: z.optional(between(1, MAX_CLUSTERS)),
+  hidden: z.optional(between(1, MAX_HIDDEN_UNITS)),
   activation: knownEnum(activations),
 });
 
@@ -81,7 +88,7 @@ const dataRules = z.object({
   ),
   task: knownEnum(tasks),
   nodeIndex: atLeast(0),
-  nodeCount: atLeast(1),
+  nodeCount: between(1, MAX_NODES_PER_RUN),
 });
 
 const nodeIndexRule = z.object({ nodeIndex: z.number(), nodeCount: z.number() }).check(
@@ -98,7 +105,7 @@ const dirichletRules = z.object({ alpha: above(0) });
 
 const setupRules = z.object({
   model: modelRules,
-  modelSize: atLeast(1),
+  modelSize: between(1, MAX_MODEL_WEIGHTS),
   eta: above(0),
   data: dataRules,
   vectorEncoding: knownEnum(KNOWN_ENCODINGS),

@@ -230,6 +230,24 @@ const cases: Case[] = [
     'Cannot accept setup from "n3": model.k must be at least 1, got 0',
   ],
   [
+    "a softmax of 1025 classes",
+    () => setupWith({ model: { kind: "softmax", classes: 1025 } }),
+    "out-of-range",
+    'Cannot accept setup from "n3": model.classes must be at most 1024, got 1025',
+  ],
+  [
+    "K-means with 2^32 - 1 clusters",
+    () => setupWith({ model: { kind: "kmeans", k: 4294967295 } }),
+    "out-of-range",
+    'Cannot accept setup from "n3": model.k must be at most 1024, got 4294967295',
+  ],
+  [
+    "an MLP hidden layer of 4097 units",
+    () => setupWith({ model: { kind: "mlp", hidden: 4097 } }),
+    "out-of-range",
+    'Cannot accept setup from "n3": model.hidden must be at most 4096, got 4097',
+  ],
+  [
     "an MLP hidden layer of width 0",
     () => setupWith({ model: { kind: "mlp", hidden: 0 } }),
     "out-of-range",
@@ -249,6 +267,12 @@ const cases: Case[] = [
     () => setupWith({ modelSize: 0 }),
     "out-of-range",
     'Cannot accept setup from "n3": modelSize must be at least 1, got 0',
+  ],
+  [
+    "a model of 2^24 + 1 weights",
+    () => setupWith({ modelSize: 16777217 }),
+    "out-of-range",
+    'Cannot accept setup from "n3": modelSize must be at most 16777216, got 16777217',
   ],
   [
     "a NaN step size",
@@ -338,6 +362,12 @@ const cases: Case[] = [
     'Cannot accept setup from "n3": data.nodeIndex must be less than nodeCount 5, got 5',
   ],
   [
+    "a node count of 2^32 - 1",
+    () => dataWith({ nodeIndex: 0, nodeCount: 4294967295 }),
+    "out-of-range",
+    'Cannot accept setup from "n3": data.nodeCount must be at most 10000, got 4294967295',
+  ],
+  [
     "a node count of 0",
     () => dataWith({ nodeIndex: 0, nodeCount: 0 }),
     "out-of-range",
@@ -407,6 +437,12 @@ const cases: Case[] = [
     () => orderWith({ weights: withVector(s.roundStart.order.weights, 10, Number.NaN) }),
     "not-finite",
     'Cannot accept round start from "n3": weights[10] must be a finite number, got NaN',
+  ],
+  [
+    "tau 2^32 - 1",
+    () => orderWith({ tau: 4294967295 }),
+    "out-of-range",
+    'Cannot accept round start from "n3": tau must be at most 1000000, got 4294967295',
   ],
   [
     "tau 0",

@@ -43,11 +43,10 @@ export function casePartition(
   checkNodes(nodes);
   const n = labels.length;
   if (kase === 3) {
-    return Array.from({ length: nodes }, () => {
-      const all = new Uint32Array(n);
-      for (let i = 0; i < n; i++) all[i] = i;
-      return all;
-    });
+    // One list for every node: N copies of the whole index would grow with N x n.
+    const all = new Uint32Array(n);
+    for (let i = 0; i < n; i++) all[i] = i;
+    return Array.from({ length: nodes }, () => all);
   }
   const parts: number[][] = Array.from({ length: nodes }, () => []);
   if (kase === 1) {

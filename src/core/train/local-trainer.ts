@@ -76,6 +76,21 @@ interface EndPoint {
   readonly loss: number;
 }
 
+/** A round between beginRound and endRound: its order, weights so far and updates done. */
+interface RunningRound {
+  readonly order: RoundOrder;
+  /** w(t0), kept for the next round's estimates. */
+  readonly wGlobal: Float64Array;
+  /** The local weights, updated in place. */
+  readonly w: Float64Array;
+  readonly grad: Float64Array;
+  /** The gradient at w(t0) on the first update's batch, once that update ran. */
+  gradAtGlobal: Float64Array | undefined;
+  lossAtGlobal: number;
+  done: number;
+  localSeconds: number;
+}
+
 /** The global weights a round started from, and their loss (lossAtGlobal). */
 interface StartPoint {
   readonly round: Round;
@@ -120,6 +135,8 @@ export class LocalTrainer {
   private starts: StartPoint[] = [];
   /** The best global weights so far, with their loss when it cannot change (full batch). */
   private best: { readonly w: Float64Array; readonly loss: number | undefined } | undefined;
+  /** The round begun and not yet ended or abandoned. */
+  private running: RunningRound | undefined;
   private disposed = false;
 
   constructor(options: LocalTrainerOptions) {
@@ -173,8 +190,24 @@ export class LocalTrainer {
 
   /** Runs one round: order.tau local updates from order.weights, and the node's report. */
   runRound(order: RoundOrder): RoundReport {
+    this.beginRound(order);
+    this.advance(Number.POSITIVE_INFINITY);
+    return this.endRound();
+  }
+
+  /**
+   * Starts a round that the caller then drives with advance() and ends with endRound() (or
+   * abandonRound()), so that a node can serve its connection and signals between slices of a
+   * long round. runRound() is the same three steps at once: the updates are the same.
+   */
+  beginRound(order: RoundOrder): void {
     if (this.disposed) throw new Error("Cannot run a round: the local trainer was disposed");
     const { round, tau } = order;
+    if (this.running !== undefined) {
+      throw new Error(
+        `Cannot start round ${round}: round ${this.running.order.round} is still running`,
+      );
+    }
     if (!(Number.isInteger(tau) && tau >= 1)) {
       throw new RangeError(`Cannot run round ${round}: tau must be an integer >= 1, got ${tau}`);
     }
@@ -195,28 +228,76 @@ export class LocalTrainer {
       const loss = this.sampler === undefined ? prevStart.loss : undefined;
       this.best = { w: prevStart.w, loss };
     }
-
     // Copied: the caller may reuse its buffer, and w(t0) is kept for the next round.
     const wGlobal = order.weights.slice();
-    const w = wGlobal.slice();
-    const grad = new Float64Array(w.length);
-    let gradAtGlobal = grad;
-    let lossAtGlobal = Number.NaN;
-    const eta = this.eta;
     this.roundFirst = undefined;
+    this.running = {
+      order,
+      wGlobal,
+      w: wGlobal.slice(),
+      grad: new Float64Array(wGlobal.length),
+      gradAtGlobal: undefined,
+      lossAtGlobal: Number.NaN,
+      done: 0,
+      localSeconds: 0,
+    };
+  }
 
+  /**
+   * Runs the round's next local updates: at least one, then more while `seconds` of local time
+   * have not passed in this call. True once all tau are done. Only the updates count towards
+   * localSeconds, not the time between calls.
+   */
+  advance(seconds: number): boolean {
+    const r = this.running;
+    if (r === undefined) throw new Error("Cannot advance: no round is running");
+    const { tau } = r.order;
+    const { w, grad } = r;
+    const eta = this.eta;
+    if (r.done === tau) return true;
     const t0 = this.clock.now();
-    for (let i = 0; i < tau; i++) {
+    let elapsed: number;
+    do {
+      const i = r.done;
       const batch = this.batchForUpdate(i, tau);
       const loss = batch.objective.lossAndGradient(w, grad);
       if (i === 0) {
-        lossAtGlobal = loss;
-        gradAtGlobal = grad.slice();
+        r.lossAtGlobal = loss;
+        r.gradAtGlobal = grad.slice();
       }
       for (let k = 0; k < w.length; k++) w[k] -= eta * grad[k];
       batch.steps++;
+      r.done++;
+      elapsed = this.clock.now() - t0;
+    } while (r.done < tau && elapsed < seconds);
+    r.localSeconds += elapsed;
+    return r.done === tau;
+  }
+
+  /**
+   * Gives up the running round (the run stopped, or the node's deadline passed): no report, and
+   * the round leaves no end or start point behind; the minibatch stream stays where it got to.
+   */
+  abandonRound(): void {
+    const r = this.running;
+    if (r === undefined) return;
+    this.running = undefined;
+    const first = this.roundFirst;
+    if (first !== undefined && first !== this.current) first.objective.dispose();
+    this.roundFirst = undefined;
+  }
+
+  /** Ends the running round once advance() has done all its updates: the node's report. */
+  endRound(): RoundReport {
+    const r = this.running;
+    if (r === undefined) throw new Error("Cannot end a round: no round is running");
+    const { order, wGlobal, w, lossAtGlobal, localSeconds } = r;
+    const { round, tau } = order;
+    if (r.done !== tau) {
+      throw new Error(`Cannot end round ${round}: ${r.done} of its ${tau} updates are done`);
     }
-    const localSeconds = this.clock.now() - t0;
+    this.running = undefined;
+    const gradAtGlobal = r.gradAtGlobal!;
 
     // Below: per-round work whose cost does not grow with tau, so it stays out of localSeconds.
     const first = this.roundFirst!;

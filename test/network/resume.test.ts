@@ -17,8 +17,8 @@ import {
 } from "./support/spawn-fedtau.js";
 
 /**
- * Crash and resume on 127.0.0.1: an aggregator and five node processes run a fixed-tau,
- * full-batch run; the aggregator is killed with SIGKILL after a few rounds and started again with
+ * Crash and resume on 127.0.0.1: an aggregator and five node processes run a fixed-tau run
+ * under SGD (the nodes' minibatch streams must go back for a round asked again); the aggregator is killed with SIGKILL after a few rounds and started again with
  * `--resume DIR` on the same port; the nodes reconnect by themselves and the run finishes with
  * every round logged once, the budget spent never going back, and the very model an
  * uninterrupted run gives (nothing measured steers a fixed-tau run with a round limit).
@@ -28,6 +28,7 @@ const TAU = 4;
 const ROUNDS = 20;
 const SEED = 5;
 const ETA = 0.05;
+const BATCH = 100;
 /** Rounds logged before the kill. */
 const KILL_AFTER = 4;
 /** Test accuracy well above chance for the SVM on MNIST even/odd. */
@@ -79,6 +80,8 @@ const learning = [
   String(SEED),
   "--eta",
   String(ETA),
+  "--sgd",
+  String(BATCH),
 ];
 
 afterAll(() => {
@@ -173,6 +176,7 @@ describe("an aggregator killed with SIGKILL and resumed", () => {
       seed: SEED,
       tau: TAU,
       rounds: ROUNDS,
+      batchSize: BATCH,
     });
     expect(whole.status).toBe("completed");
     expect(networked).toEqual(Array.from(whole.finalWeights));

@@ -6,6 +6,15 @@
  * Algorithm: sfc32 (Chris Doty-Humphrey's Small Fast Chaotic generator, 128-bit state, passes
  * PractRand), seeded through splitmix32 so that nearby seeds give unrelated streams.
  */
+/** What an Rng is at one moment (Rng.state, Rng.restore). */
+export interface RngState {
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly d: number;
+  readonly spareNormal: number | undefined;
+}
+
 export class Rng {
   private a: number;
   private b: number;
@@ -28,6 +37,20 @@ export class Rng {
     this.c = next();
     this.d = next();
     for (let i = 0; i < 12; i++) this.nextU32();
+  }
+
+  /** The generator's whole state, to come back to it (a round asked again draws the same). */
+  state(): RngState {
+    return { a: this.a, b: this.b, c: this.c, d: this.d, spareNormal: this.spareNormal };
+  }
+
+  /** Goes back to a state that state() returned. */
+  restore(s: RngState): void {
+    this.a = s.a;
+    this.b = s.b;
+    this.c = s.c;
+    this.d = s.d;
+    this.spareNormal = s.spareNormal;
   }
 
   /** A derived generator for a named sub-stream (e.g. one per node), independent of this one's use. */

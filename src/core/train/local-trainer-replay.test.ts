@@ -26,9 +26,17 @@ function batch(rows: number, seed: number): Batch {
 
 const data = batch(30, 4);
 
-function trainer(): LocalTrainer {
+function trainer(sgd = false): LocalTrainer {
   // A frozen clock: localSeconds is 0, the rest of a report is computed.
-  return new LocalTrainer({ model, data, eta: 0.2, rng: new Rng(1), clock: { now: () => 0 } });
+  return new LocalTrainer({
+    model,
+    data,
+    eta: 0.2,
+    rng: new Rng(1),
+    clock: { now: () => 0 },
+    // fedtau's SGD: a carried minibatch, estimates from round 1 and a second minibatch at w(t0).
+    ...(sgd && { sgd: { batchSize: 7 }, firstRoundEstimates: true, gradientNoise: true }),
+  });
 }
 
 /** Round r starts from weights that depend on r only (as the aggregator's global weights do). */
@@ -51,6 +59,21 @@ describe("LocalTrainer, a round asked again", () => {
     expect(again[6]).toEqual(once[5]);
     expect(once[4].beta).toBeDefined();
     expect(once[5].lossAtBest).toBeDefined();
+  });
+
+  it("under SGD draws the same minibatches again, so the round and every later one are exact", () => {
+    const once = run(trainer(true), [1, 2, 3, 4, 5, 6]);
+    const again = run(trainer(true), [1, 2, 3, 4, 5, 5, 6]);
+    expect(again[5]).toEqual(once[4]);
+    expect(again[6]).toEqual(once[5]);
+    expect(once[4].gradNoise).toBeDefined();
+    // And a round given up halfway (the node's deadline passed), then asked again.
+    const t = trainer(true);
+    run(t, [1, 2, 3, 4]);
+    t.beginRound(order(5, { tau: 6 }));
+    t.advance(0);
+    t.abandonRound();
+    expect(run(t, [5, 6])).toEqual([once[4], once[5]]);
   });
 
   it("the evaluation-only round asked again too", () => {

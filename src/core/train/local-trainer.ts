@@ -3,7 +3,7 @@ import { type Clock, performanceClock } from "../federation/cost-source.js";
 import type { Batch, Model, Objective } from "../models/model.js";
 import type { Round } from "../units.js";
 import { batchRows } from "./batch-rows.js";
-import { MinibatchSampler } from "./minibatch-sampler.js";
+import { MinibatchSampler, type SamplerState } from "./minibatch-sampler.js";
 import { nodeEstimates } from "./node-estimates.js";
 import type { RoundOrder, RoundReport } from "./round-report.js";
 
@@ -66,6 +66,20 @@ const NOISE_STREAM = 0x6e01;
 interface BoundBatch {
   readonly objective: Objective;
   steps: number;
+  /** A minibatch's rows (undefined for the full data). */
+  readonly rows?: Uint32Array;
+}
+
+/**
+ * The minibatch streams as a round found them: a round asked again (an aggregator resumed from
+ * a checkpoint before it) draws the same minibatches as the first time.
+ */
+interface StreamsAtStart {
+  readonly round: Round;
+  readonly sampler: SamplerState;
+  readonly noise: SamplerState | undefined;
+  /** The minibatch carried into the round's first update, if any. */
+  readonly carried: { readonly rows: Uint32Array; readonly steps: number } | undefined;
 }
 
 /** Where the node ended a round (before aggregation), with the gradient and loss there. */
@@ -109,7 +123,8 @@ interface StartPoint {
  * A round may be asked again (an aggregator resumed from the checkpoint before it): the trainer
  * keeps the end and start points of its last two rounds, so that the repeated round uses the
  * same previous-round points as the first time; with full-batch descent its report is then the
- * same, bit for bit (under SGD its minibatches are new draws).
+ * same, bit for bit, under SGD too: the minibatch streams go back to where that round found them
+ * (and its carried minibatch with them).
  */
 export class LocalTrainer {
   /** D_i, the number of local samples (the full data even under SGD). */
@@ -135,6 +150,8 @@ export class LocalTrainer {
   private starts: StartPoint[] = [];
   /** The best global weights so far, with their loss when it cannot change (full batch). */
   private best: { readonly w: Float64Array; readonly loss: number | undefined } | undefined;
+  /** The minibatch streams at the start of the latest rounds run (at most two), oldest first. */
+  private streams: StreamsAtStart[] = [];
   /** The round begun and not yet ended or abandoned. */
   private running: RunningRound | undefined;
   private disposed = false;
@@ -228,6 +245,7 @@ export class LocalTrainer {
       const loss = this.sampler === undefined ? prevStart.loss : undefined;
       this.best = { w: prevStart.w, loss };
     }
+    this.rewindStreams(round);
     // Copied: the caller may reuse its buffer, and w(t0) is kept for the next round.
     const wGlobal = order.weights.slice();
     this.roundFirst = undefined;
@@ -387,6 +405,39 @@ export class LocalTrainer {
   }
 
   /**
+   * Under SGD: a round run before starts from the streams it started from the first time (and
+   * its carried minibatch); any other round records where the streams are now.
+   */
+  private rewindStreams(round: Round): void {
+    const sampler = this.sampler;
+    if (sampler === undefined) return;
+    const again = this.streams.find((s) => s.round === round);
+    if (again !== undefined) {
+      sampler.restore(again.sampler);
+      if (again.noise !== undefined) this.noiseSampler?.restore(again.noise);
+      const old = this.current;
+      this.current =
+        again.carried === undefined
+          ? undefined
+          : {
+              objective: this.model.bind(batchRows(this.data, again.carried.rows)),
+              steps: again.carried.steps,
+              rows: again.carried.rows,
+            };
+      old?.objective.dispose();
+    }
+    const carried = this.current;
+    const now: StreamsAtStart = again ?? {
+      round,
+      sampler: sampler.state(),
+      noise: this.noiseSampler?.state(),
+      carried:
+        carried?.rows === undefined ? undefined : { rows: carried.rows, steps: carried.steps },
+    };
+    this.streams = [...this.streams.filter((s) => s.round < round).slice(-1), now];
+  }
+
+  /**
    * The batch for local update i of a round of tau: the full data, or under SGD the minibatch of
    * the previous update when carried over into a round's first update, else a fresh one.
    */
@@ -401,7 +452,8 @@ export class LocalTrainer {
         (tau > 1 || batch.steps < this.stepsPerBatchAtTauOne);
       if (!reuse) {
         const old = batch;
-        batch = { objective: this.model.bind(batchRows(this.data, sampler.next())), steps: 0 };
+        const rows = sampler.next();
+        batch = { objective: this.model.bind(batchRows(this.data, rows)), steps: 0, rows };
         this.current = batch;
         // The round's first batch stays bound until lossAtBest has been computed on it.
         if (old !== undefined && old !== this.roundFirst) old.objective.dispose();

@@ -1,4 +1,11 @@
-import type { Rng } from "../data/rng.js";
+import type { Rng, RngState } from "../data/rng.js";
+
+/** Where a sampler is in its stream (MinibatchSampler.state, restore). */
+export interface SamplerState {
+  readonly rng: RngState;
+  readonly order: Uint32Array;
+  readonly start: number;
+}
 
 /**
  * Seeded minibatches of a node's rows, as the authors' `MinibatchSampling` draws them: the rows
@@ -22,6 +29,17 @@ export class MinibatchSampler {
       );
     }
     this.order = rng.permutation(rows);
+  }
+
+  /** Where the sampler is now: restore() makes it draw the same minibatches again. */
+  state(): SamplerState {
+    return { rng: this.rng.state(), order: this.order.slice(), start: this.start };
+  }
+
+  restore(s: SamplerState): void {
+    this.rng.restore(s.rng);
+    this.order.set(s.order);
+    this.start = s.start;
   }
 
   /** The row indices of the next minibatch (a fresh array of `batchSize` distinct rows). */

@@ -18,6 +18,7 @@ import {
 } from "../protocol/index.js";
 import { MAX_NODES_PER_RUN } from "../protocol/limits.js";
 import { budgetProblem } from "./budget-spec.js";
+import { dashboardHostsOption } from "./dashboard-hosts-option.js";
 import {
   argParser,
   controlOption,
@@ -205,15 +206,7 @@ export function registerAggregatorCommand(program: Command): Command {
         "with --dashboard: the page's controls need this token (without one they are disabled whenever --host is beyond loopback)",
       ).env("FEDTAU_ADMIN_TOKEN"),
     )
-    .option(
-      "--dashboard-allowed-hosts <names>",
-      'host names the page answers to besides localhost and IP addresses, comma-separated (".example.org" for a domain and its subdomains); others get 403, against DNS rebinding',
-      (text: string) =>
-        text
-          .split(",")
-          .map((n) => n.trim())
-          .filter((n) => n !== ""),
-    )
+    .addOption(dashboardHostsOption())
     .option(
       "--resume <dir>",
       "go on with the run whose --out directory is DIR, from its checkpoint.json (what to run comes from the checkpoint)",

@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS } from "../experiment/experiment-options.js";
 import { createMessageLog } from "../protocol/index.js";
 import { DEFAULT_AGGREGATOR_PORT, dashboardLine } from "./aggregator-command.js";
 import { budgetProblem } from "./budget-spec.js";
+import { dashboardHostsOption } from "./dashboard-hosts-option.js";
 import { DemoNodes } from "./demo-nodes.js";
 import { budgetOption, controlOption, integerArg } from "./learning-options.js";
 
@@ -90,15 +91,7 @@ export function registerDemoCommand(program: Command): Command {
         "the token the page's controls need (default: none on loopback, a random one with --open-to-lan)",
       ).env("FEDTAU_ADMIN_TOKEN"),
     )
-    .option(
-      "--dashboard-allowed-hosts <names>",
-      'host names the page answers to besides localhost and IP addresses, comma-separated (".example.org" for a domain and its subdomains); others get 403, against DNS rebinding',
-      (text: string) =>
-        text
-          .split(",")
-          .map((n) => n.trim())
-          .filter((n) => n !== ""),
-    )
+    .addOption(dashboardHostsOption())
     .option("--quiet", "no protocol log in the terminal")
     .addHelpText(
       "after",

@@ -6,9 +6,11 @@ import { describe, expect, it } from "vitest";
 
 /**
  * The layering of docs/architecture.md, enforced: src/core is pure (no Node built-ins, no DOM,
- * nothing from above it), and imports only point down the stack.
+ * nothing from above it), imports only point down the stack (and down core's inner stack), no
+ * two files import each other even through others, and the repository cites only itself.
  */
 const srcDir = fileURLToPath(new URL(".", import.meta.url));
+const repoDir = resolve(srcDir, "..");
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -29,6 +31,73 @@ function importsOf(file: string): string[] {
 /** The top folder of src/ a file belongs to ("core", "cli", ...). */
 function layerOf(file: string): string {
   return relative(srcDir, file).split(sep)[0];
+}
+
+/** The source file a relative import names (`./x.js` is `./x.ts`). */
+function targetOf(file: string, spec: string): string {
+  return resolve(join(file, ".."), spec).replace(/\.js$/, ".ts");
+}
+
+/** The folder of src/core a file is in ("linalg", "data", ...); "" for core's own (units.ts). */
+function coreLayerOf(file: string): string {
+  const parts = relative(join(srcDir, "core"), file).split(sep);
+  return parts.length === 1 ? "" : parts[0];
+}
+
+/**
+ * The groups of files that import each other, directly or through others (type-only imports
+ * included: they tie the files together as much for a reader), each as one line.
+ */
+function importCycles(files: readonly string[]): string[] {
+  const known = new Set(files);
+  const edges = new Map(
+    files.map((f) => [
+      f,
+      importsOf(f)
+        .filter((s) => s.startsWith("."))
+        .map((s) => targetOf(f, s))
+        .filter((t) => known.has(t)),
+    ]),
+  );
+  // Tarjan's strongly connected components.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[] = [];
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v)!) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const group: string[] = [];
+    for (let w = stack.pop()!; ; w = stack.pop()!) {
+      onStack.delete(w);
+      group.push(relative(srcDir, w));
+      if (w === v) break;
+    }
+    if (group.length > 1 || edges.get(v)!.includes(v)) cycles.push(group.sort().join(" <-> "));
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return cycles;
+}
+
+/** Every text file under dir (recursively), skipping images. */
+function textFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return textFiles(path);
+    return /\.(png|jpe?g|gif|ico|wasm|gz)$/.test(name) ? [] : [path];
+  });
 }
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -88,6 +157,57 @@ describe("architecture", () => {
           offences.push(`${relative(srcDir, file)} (${from}) imports ${spec} (${to})`);
         }
       }
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it("points imports down core's inner stack only: linalg, data -> models -> train -> control -> federation", () => {
+    // core's own files (units.ts, clock.ts) are the bottom; linalg and data sit side by side.
+    const rank: Record<string, number> = {
+      "": 0,
+      linalg: 1,
+      data: 1,
+      models: 2,
+      train: 3,
+      control: 4,
+      federation: 5,
+    };
+    const offences: string[] = [];
+    for (const file of files.filter((f) => layerOf(f) === "core")) {
+      const from = coreLayerOf(file);
+      if (!(from in rank)) offences.push(`${relative(srcDir, file)} is in no layer of the stack`);
+      for (const spec of importsOf(file).filter((s) => s.startsWith("."))) {
+        const target = targetOf(file, spec);
+        if (layerOf(target) !== "core") continue; // the test above refuses those
+        const to = coreLayerOf(target);
+        if (to !== from && !(rank[to] < rank[from])) {
+          offences.push(
+            `${relative(srcDir, file)} (${from || "core"}) imports ${spec} (${to || "core"})`,
+          );
+        }
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it("has no import cycles, type-only imports included", () => {
+    expect(importCycles(files)).toEqual([]);
+  });
+
+  it("cites only files inside the repository", () => {
+    // Built from parts so that this file does not match itself.
+    const outside = new RegExp(
+      ["\\.\\./shared", "shared\\/spec", "\\.\\./spec/", "design\\.md", "stack\\.md"].join("|"),
+    );
+    const places = ["src", "docs", "test", "scripts"].map((d) => join(repoDir, d));
+    const offences: string[] = [];
+    for (const file of [...places.flatMap(textFiles), join(repoDir, "README.md")]) {
+      readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          if (outside.test(line))
+            offences.push(`${relative(repoDir, file)}:${i + 1}: ${line.trim()}`);
+        });
     }
     expect(offences).toEqual([]);
   });

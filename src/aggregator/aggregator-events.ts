@@ -8,7 +8,7 @@ import type { SampleItem } from "./test-sample.js";
 
 /** A node as the aggregator knows it, kept after it disconnects (then `online` is false). */
 export interface NodeStatus {
-  readonly name: NodeId;
+  readonly id: NodeId;
   readonly online: boolean;
   /** D_i from its latest Ready; null before. */
   readonly dataSize: number | null;
@@ -78,38 +78,38 @@ export class NodeBoard {
     return [...this.nodes.values()];
   }
 
-  online(name: NodeId, delayMs: number): void {
-    this.update(name, { online: true, delayMs });
+  online(id: NodeId, delayMs: number): void {
+    this.update(id, { online: true, delayMs });
   }
 
-  offline(name: NodeId): void {
-    if (this.nodes.has(name)) this.update(name, { online: false });
+  offline(id: NodeId): void {
+    if (this.nodes.has(id)) this.update(id, { online: false });
   }
 
-  ready(name: NodeId, ready: Pick<ReadyMessage, "dataSize" | "labelHistogram" | "preview">): void {
-    this.update(name, {
+  ready(id: NodeId, ready: Pick<ReadyMessage, "dataSize" | "labelHistogram" | "preview">): void {
+    this.update(id, {
       dataSize: ready.dataSize,
       labelHistogram: ready.labelHistogram,
       preview: ready.preview ?? null,
     });
   }
 
-  localSeconds(name: NodeId, seconds: number): void {
-    this.update(name, { lastLocalSeconds: seconds });
+  localSeconds(id: NodeId, seconds: number): void {
+    this.update(id, { lastLocalSeconds: seconds });
   }
 
   /** Sets every node's delay from `delayOf`, reporting those that changed. */
-  delays(delayOf: (name: NodeId) => number): void {
+  delays(delayOf: (id: NodeId) => number): void {
     for (const node of this.nodes.values()) {
-      const ms = delayOf(node.name);
-      if (ms !== node.delayMs) this.update(node.name, { delayMs: ms });
+      const ms = delayOf(node.id);
+      if (ms !== node.delayMs) this.update(node.id, { delayMs: ms });
     }
   }
 
-  private update(name: NodeId, patch: Partial<Omit<NodeStatus, "name">>): void {
+  private update(id: NodeId, patch: Partial<Omit<NodeStatus, "id">>): void {
     const node: NodeStatus = {
-      ...(this.nodes.get(name) ?? {
-        name,
+      ...(this.nodes.get(id) ?? {
+        id,
         online: true,
         dataSize: null,
         labelHistogram: null,
@@ -119,7 +119,7 @@ export class NodeBoard {
       }),
       ...patch,
     };
-    this.nodes.set(name, node);
+    this.nodes.set(id, node);
     this.emit({ type: "node", node });
   }
 }

@@ -66,7 +66,7 @@ async function start(
   open.push(aggregator);
   for (const name of NAMES) {
     const node = await FakeNode.connect(aggregator.url, {
-      name,
+      id: name,
       split,
       ...(behave === undefined ? {} : { behave: (round: number) => behave(name, round) }),
     });

@@ -65,7 +65,7 @@ async function start(options: Partial<AggregatorOptions>): Promise<{
     ...options,
   });
   open.push(aggregator);
-  for (const name of NAMES) nodes.push(await FakeNode.connect(aggregator.url, { name, split }));
+  for (const name of NAMES) nodes.push(await FakeNode.connect(aggregator.url, { id: name, split }));
   return { aggregator, results };
 }
 

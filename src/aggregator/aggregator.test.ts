@@ -75,7 +75,7 @@ async function node(
   token?: string,
 ): Promise<FakeNode> {
   const n = await FakeNode.connect(aggregator.url, {
-    name,
+    id: name,
     split,
     ...(behave === undefined ? {} : { behave }),
     ...(token === undefined ? {} : { token }),
@@ -105,7 +105,7 @@ function register(name: string, token = ""): Uint8Array {
   return encodeFrame(
     {
       type: "register",
-      nodeName: name,
+      id: name,
       token,
       capabilities: { float32Vectors: false, sharePreview: false },
       software: "test",

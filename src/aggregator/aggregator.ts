@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from "node:http";
+import type { TauMode } from "../core/control/tau-policy.js";
 import type { DatasetSplit } from "../core/data/dataset.js";
 import type { DistributionCase } from "../core/data/partition.js";
 import type { RunEnd } from "../core/federation/link.js";
@@ -60,7 +61,7 @@ export const JOIN_QUIET_MS = 1000;
 /** What changes from one run to the next when several are given (e.g. every case, both tau modes). */
 export interface RunVariant {
   readonly case: DistributionCase;
-  readonly tau: "adaptive" | number;
+  readonly tau: TauMode;
 }
 
 export interface AggregatorOptions {
@@ -246,7 +247,7 @@ export class Aggregator {
    */
   setDelay(target: DelayTarget, ms: number): void {
     this.delayTable.set(target, ms);
-    for (const s of this.registry.sessions()) s.conn.delayMs = this.delayTable.of(s.name!);
+    for (const s of this.registry.sessions()) s.conn.delayMs = this.delayTable.of(s.id!);
     this.board.delays((name) => this.delayTable.of(name));
     const who = target === "all" ? "every node" : `"${target}"`;
     this.note("info", `added delay for ${who}: ${ms} ms`);
@@ -350,8 +351,8 @@ export class Aggregator {
       onReadyChange: (s) => this.readyChanged(s),
       onClosed: (s) => {
         this.registry.remove(s);
-        if (s.name !== undefined && this.registry.current(s.name) === undefined) {
-          this.board.offline(s.name);
+        if (s.id !== undefined && this.registry.current(s.id) === undefined) {
+          this.board.offline(s.id);
         }
         this.changes.notify();
       },
@@ -361,7 +362,7 @@ export class Aggregator {
   }
 
   private register(session: NodeSession, m: RegisterMessage, seq: number): void {
-    const name = m.nodeName;
+    const name = m.id;
     // The token first, before anything else is looked at (constant-time compare).
     if (!admitsNode(this.options, name, m.token)) {
       session.refuse(unauthorized(name), seq);
@@ -377,7 +378,7 @@ export class Aggregator {
       this.note("warn", "registered again with its own token: its old connection is closed", name);
       holder.close(CloseCode.GoingAway, "replaced by a new connection");
     }
-    session.name = name;
+    session.id = name;
     session.conn.peer = name;
     session.conn.delayMs = this.delayTable.of(name);
     this.registry.register(name, session);
@@ -398,10 +399,10 @@ export class Aggregator {
 
   private readyChanged(session: NodeSession): void {
     const run = this.current;
-    if (run !== undefined && session.name !== undefined && session.readyFor(run.runId)) {
-      run.dataSizes.set(session.name, session.dataSize);
+    if (run !== undefined && session.id !== undefined && session.readyFor(run.runId)) {
+      run.dataSizes.set(session.id, session.dataSize);
       const ready = session.readyMessage;
-      if (ready !== undefined) this.board.ready(session.name, ready);
+      if (ready !== undefined) this.board.ready(session.id, ready);
     }
     this.changes.notify();
   }
@@ -676,7 +677,7 @@ export class Aggregator {
       run: k,
       setup,
       result,
-      nodes: participants.map((name) => ({ name, dataSize: run.dataSizes.get(name) ?? 0 })),
+      nodes: participants.map((id) => ({ id, dataSize: run.dataSizes.get(id) ?? 0 })),
       test,
       trainLoss: model.trainLoss(result.finalWeights),
       startedAt,

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { TauMode } from "../core/control/tau-policy.js";
 import type { EngineSnapshot } from "../core/federation/engine-snapshot.js";
 import type { NodeId } from "../core/units.js";
 import type { RunId } from "../protocol/index.js";
@@ -14,7 +15,7 @@ export function checkpointPathOf(out: string): string {
 /** What changes from one run to the next (as aggregator.ts's RunVariant). */
 export interface CheckpointVariant {
   readonly case: LearningSetup["case"];
-  readonly tau: "adaptive" | number;
+  readonly tau: TauMode;
 }
 
 /** How the aggregator was started: a resume must run the same runs. */

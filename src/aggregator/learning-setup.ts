@@ -1,4 +1,5 @@
 import { type ControlMode, DEFAULT_CONTROL } from "../core/control/control-mode.js";
+import type { TauMode } from "../core/control/tau-policy.js";
 import type { DataAssignment } from "../core/data/assignment.js";
 import type { DistributionCase } from "../core/data/partition.js";
 import type { TaskKind } from "../core/data/task.js";
@@ -19,9 +20,9 @@ export interface LearningSetup {
   /** A data set spec every node can load: "mnist", "idx:DIR" or "csv:FILE". */
   readonly dataset: string;
   readonly task: TaskKind;
-  /** How the training rows are shared out (algorithm.md section 5). */
+  /** How the training rows are shared out (docs/algorithm.md section 5). */
   readonly case: DistributionCase;
-  readonly tau: "adaptive" | number;
+  readonly tau: TauMode;
   /** How adaptive tau is controlled (default "fedtau"; "paper": the authors' exact rules). */
   readonly control?: ControlMode;
   /** SGD minibatch size; undefined = full-batch gradient descent. */
@@ -103,7 +104,7 @@ export function setupMessageOf(
     eta: setup.eta,
     batchSize: setup.sgd ?? "full",
     data: assignmentOf(setup, nodeIndex, nodeCount),
-    tauMode: setup.tau === "adaptive" ? "adaptive" : "fixed",
+    adaptiveTau: setup.tau === "adaptive",
     control: setup.control ?? DEFAULT_CONTROL,
     seed: setup.seed,
     vectorEncoding: "float64",

@@ -5,7 +5,7 @@ import type { NodeSession } from "./node-session.js";
 /** Just what the registry reads of a session. */
 function session(name: string): NodeSession & { open: boolean } {
   const s = {
-    name,
+    id: name,
     open: true,
     get isOpen() {
       return s.open;

@@ -26,8 +26,8 @@ export class NodeRegistry {
 
   /** Forgets `session` if it is still its name's current one. */
   remove(session: NodeSession): void {
-    if (session.name !== undefined && this.live.get(session.name) === session) {
-      this.live.delete(session.name);
+    if (session.id !== undefined && this.live.get(session.id) === session) {
+      this.live.delete(session.id);
       let absent = this.order.length - this.live.size;
       if (absent > this.maxAbsent) {
         for (let i = 0; i < this.order.length && absent > this.maxAbsent; ) {

@@ -78,7 +78,7 @@ export class NodeSession {
   /** "ADDRESS:PORT" of the node's end. */
   readonly remote: string;
   /** The node's name once it has registered. */
-  name: NodeId | undefined;
+  id: NodeId | undefined;
   /** Seconds the local updates of its latest RoundResult took; undefined before one. */
   lastLocalSeconds: number | undefined;
   private run: RunState | undefined;
@@ -108,7 +108,7 @@ export class NodeSession {
 
   /** The name, or the address before registration. */
   get peer(): string {
-    return this.name ?? this.remote;
+    return this.id ?? this.remote;
   }
 
   get isOpen(): boolean {
@@ -225,14 +225,14 @@ export class NodeSession {
     );
     const what = MESSAGE_NAMES[m.type];
     if (m.type === "register") {
-      if (this.name !== undefined) {
+      if (this.id !== undefined) {
         this.refuse(unexpected(what, this.peer, "after register"), r.seq);
         return;
       }
       hooks.onRegister(this, m, r.seq);
       return;
     }
-    if (this.name === undefined) {
+    if (this.id === undefined) {
       this.refuse(unknownNode(what, this.remote), r.seq);
       return;
     }
@@ -301,7 +301,7 @@ export class NodeSession {
   private closed(closed: ConnectionClosed): void {
     const how = closed.byUs ? "closed" : `disconnected (code ${closed.code})`;
     this.settle({ ok: false, code: "disconnected", message: `Node "${this.peer}" ${how}` });
-    if (this.name !== undefined && !closed.byUs) this.note("warn", how);
+    if (this.id !== undefined && !closed.byUs) this.note("warn", how);
     this.hooks.onClosed(this, closed);
     this.hooks.onReadyChange(this);
   }

@@ -1,3 +1,4 @@
+import type { TauMode } from "../core/control/tau-policy.js";
 import { bindingResource } from "../core/federation/binding-resource.js";
 import type { BudgetTable } from "../core/federation/budget.js";
 import type { RunResult } from "../core/federation/run-result.js";
@@ -8,6 +9,7 @@ import { budgetOf, type LearningSetup } from "./learning-setup.js";
 
 /** One node of a run, as summary.json lists it. */
 export interface NodeSummary {
+  /** `name` in summary.json since its first version; elsewhere a node's field is `id`. */
   readonly name: NodeId;
   readonly nodeIndex: number;
   /** D_i from its Ready (0 if it never got ready). */
@@ -29,7 +31,7 @@ export interface RunSummary {
     readonly dataset: string;
     readonly task: string;
     readonly case: number;
-    readonly tau: "adaptive" | number;
+    readonly tau: TauMode;
     readonly sgd: number | null;
     readonly eta: number;
     readonly phi: number;
@@ -74,7 +76,7 @@ export interface SummaryInput {
   readonly run: number;
   readonly setup: LearningSetup;
   readonly result: RunResult;
-  readonly nodes: readonly { readonly name: NodeId; readonly dataSize: number }[];
+  readonly nodes: readonly { readonly id: NodeId; readonly dataSize: number }[];
   readonly test: Evaluation | null;
   readonly trainLoss: number | null;
   readonly startedAt: Date;
@@ -120,11 +122,11 @@ export function runSummary(input: SummaryInput): RunSummary {
       delta: finite(result.estimates.delta),
     },
     nodes: input.nodes.map((n, i) => ({
-      name: n.name,
+      name: n.id,
       nodeIndex: i,
       dataSize: n.dataSize,
-      roundsReported: counts.get(n.name)?.reported ?? 0,
-      roundsFailed: counts.get(n.name)?.failed ?? 0,
+      roundsReported: counts.get(n.id)?.reported ?? 0,
+      roundsFailed: counts.get(n.id)?.failed ?? 0,
     })),
     startedAt: input.startedAt.toISOString(),
     wallSeconds: input.wallSeconds,

@@ -62,7 +62,7 @@ async function client(url: string) {
   const register = (nodeName: string, token: string) =>
     conn.send({
       type: "register",
-      nodeName,
+      id: nodeName,
       token,
       capabilities: { float32Vectors: false, sharePreview: false },
       software: "test",
@@ -78,7 +78,7 @@ async function client(url: string) {
 
 async function runWith(aggregator: Aggregator, nodes: [string, string][]): Promise<RunSummary> {
   const fakes = await Promise.all(
-    nodes.map(([name, token]) => FakeNode.connect(aggregator.url, { name, token, split })),
+    nodes.map(([name, token]) => FakeNode.connect(aggregator.url, { id: name, token, split })),
   );
   const [summary] = await aggregator.done;
   for (const f of fakes) f.conn.terminate();

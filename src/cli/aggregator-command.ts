@@ -5,9 +5,11 @@ import { type DelaySetting, parseDelaySetting } from "../aggregator/delay-table.
 import { DEFAULT_BUDGET_SECONDS } from "../aggregator/learning-setup.js";
 import { DEFAULT_ROUND_TIMEOUT_MS } from "../aggregator/round-deadline.js";
 import type { ControlMode } from "../core/control/control-mode.js";
+import type { TauMode } from "../core/control/tau-policy.js";
+import type { DistributionCase } from "../core/data/partition.js";
 import { startAggregatorWithDashboard } from "../dashboard/aggregator-dashboard.js";
-import { type CaseId, parseCases } from "../experiment/case-setting.js";
-import { parseTauSettings, type TauSetting } from "../experiment/tau-setting.js";
+import { parseCases } from "../experiment/case-setting.js";
+import { parseTauModes } from "../experiment/tau-modes.js";
 import {
   createMessageLog,
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -39,8 +41,8 @@ interface AggregatorFlags extends LearningFlags, SecurityFlags {
   nodes: number;
   minNodes?: number;
   runs?: number;
-  case: CaseId[];
-  tau: TauSetting[];
+  case: DistributionCase[];
+  tau: TauMode[];
   control: ControlMode;
   rounds?: number;
   roundTimeout: number;
@@ -135,7 +137,7 @@ export function registerAggregatorCommand(program: Command): Command {
         'tau: "adaptive" or a fixed number of local updates; a list (adaptive,5) makes successive runs take each in turn',
       )
         .default(["adaptive"], "adaptive")
-        .argParser(argParser(parseTauSettings)),
+        .argParser(argParser(parseTauModes)),
     )
     .addOption(controlOption());
   for (const o of learningOptions(

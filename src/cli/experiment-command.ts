@@ -7,7 +7,7 @@ import { summariseCases } from "../experiment/case-summary.js";
 import { DEFAULT_SETTINGS, type ExperimentOptions } from "../experiment/experiment-options.js";
 import { createProgressDisplay } from "../experiment/progress-display.js";
 import { runExperiment } from "../experiment/run-experiment.js";
-import { formatTauSetting, parseTauSettings } from "../experiment/tau-setting.js";
+import { formatTauMode, parseTauModes } from "../experiment/tau-modes.js";
 import { budgetProblem } from "./budget-spec.js";
 import {
   argParser,
@@ -126,8 +126,8 @@ export function registerExperimentCommand(program: Command): Command {
     )
     .addOption(
       new Option("--taus <list>", 'tau settings, comma-separated: "adaptive" and/or fixed values')
-        .default([...DEFAULT_SETTINGS.taus], DEFAULT_SETTINGS.taus.map(formatTauSetting).join(","))
-        .argParser(argParser(parseTauSettings)),
+        .default([...DEFAULT_SETTINGS.taus], DEFAULT_SETTINGS.taus.map(formatTauMode).join(","))
+        .argParser(argParser(parseTauModes)),
     )
     .addOption(controlOption())
     .addOption(budgetOption("budget of every run (simulated seconds)", DEFAULT_SETTINGS.budget))
@@ -244,12 +244,12 @@ async function experimentAction(flags: ExperimentFlags): Promise<void> {
     }
     if (s.bestFixed) {
       parts.push(
-        `best fixed tau=${formatTauSetting(s.bestFixed.tau)} loss ${s.bestFixed.finalLoss.toPrecision(5)}`,
+        `best fixed tau=${formatTauMode(s.bestFixed.tauMode)} loss ${s.bestFixed.finalLoss.toPrecision(5)}`,
       );
     }
     if (Number.isFinite(s.ratioToBest)) parts.push(`ratio ${s.ratioToBest.toFixed(4)}`);
     if (Number.isFinite(s.ratioToTauOne)) parts.push(`vs tau=1 ${s.ratioToTauOne.toFixed(4)}`);
-    lines.push(`${s.model} case ${caseLabel(s.caseId, s.minibatches)}: ${parts.join(", ")}`);
+    lines.push(`${s.model} case ${caseLabel(s.case, s.minibatches)}: ${parts.join(", ")}`);
   }
   lines.push(
     `${result.runs.length} runs in ${result.wallSeconds.toFixed(1)} s; wrote ${result.files.join(", ")}`,

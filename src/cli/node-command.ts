@@ -144,7 +144,7 @@ async function nodeAction(flags: NodeFlags): Promise<number> {
   try {
     node =
       flags.count === undefined
-        ? new EdgeNode({ ...common, name })
+        ? new EdgeNode({ ...common, id: name })
         : new NodeGroup({ ...common, baseName: name, count: flags.count });
   } catch (error) {
     process.stderr.write(`fedtau node: ${error instanceof Error ? error.message : error}\n`);

@@ -37,7 +37,7 @@ async function start(): Promise<AggregatorWithDashboard> {
     delays: [{ target: "all", ms: 5 }],
   });
   for (const name of ["n1", "n2", "n3"]) {
-    const node = new EdgeNode({ aggregator: served.aggregator.url, name, sharePreview: true });
+    const node = new EdgeNode({ aggregator: served.aggregator.url, id: name, sharePreview: true });
     nodes.push(node);
     void node.run();
   }

@@ -35,7 +35,7 @@ dashboardSourceCases("AggregatorSource over a real aggregator", ({ setup, data, 
       for (let k = 1; k <= nodes; k++) {
         const node = new EdgeNode({
           aggregator: aggregator.url,
-          name: `n${k}`,
+          id: `n${k}`,
           loadSplit: async () => data,
           kernels: referenceKernels,
         });
@@ -52,8 +52,8 @@ dashboardSourceCases("AggregatorSource over a real aggregator", ({ setup, data, 
 
 const setup = svmSetup();
 
-const status = (name: string, patch: Partial<NodeStatus> = {}): NodeStatus => ({
-  name,
+const status = (id: string, patch: Partial<NodeStatus> = {}): NodeStatus => ({
+  id,
   online: true,
   dataSize: 1600,
   labelHistogram: [160, 160, 160, 160, 160, 160, 160, 160, 160, 160],

@@ -10,7 +10,6 @@ import type {
   DashboardSettings,
   DashboardSource,
 } from "./dashboard-source.js";
-import { nodeView } from "./node-view.js";
 import { type ControlledRuns, carryOut, settingsOfRuns } from "./run-controls.js";
 import { testDigits } from "./sample-digits.js";
 import { runSetupOf, settingsOf } from "./setup-view.js";
@@ -85,7 +84,7 @@ export class AggregatorSource implements DashboardSource {
         this.book.emit({ type: "run-end", runId: event.runId, at: event.at, reason: event.reason });
         return;
       case "node":
-        this.book.emit({ type: "node", node: nodeView(event.node) });
+        this.book.emit({ type: "node", node: event.node });
         return;
       case "paused":
         // The controls report the settings they change, running included.

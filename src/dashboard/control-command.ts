@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { DEFAULT_TAU_MAX } from "../core/control/tau-max.js";
 
 /**
  * The commands of the dashboard's controls: the body of POST /api/control. One schema, used by
@@ -10,8 +11,6 @@ import * as z from "zod/mini";
 export const MAX_DELAY_MS = 60_000;
 /** Largest time budget, seconds (a day). */
 export const MAX_BUDGET_SECONDS = 86_400;
-/** Largest fixed tau (the adaptive search's tauMax). */
-export const MAX_FIXED_TAU = 100;
 
 /** A strict object: a field it does not know is an error that names the field. */
 function command<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
@@ -62,14 +61,13 @@ export const controlCommandSchema = z.discriminatedUnion(
       tau: z.union(
         [
           z.literal("adaptive"),
-          z
-            .int()
-            .check(
-              z.gte(1, "a fixed tau must be 1 or more"),
-              z.lte(MAX_FIXED_TAU, `a fixed tau must be at most ${MAX_FIXED_TAU}`),
-            ),
+          z.int().check(
+            z.gte(1, "a fixed tau must be 1 or more"),
+            // A fixed tau as large as the adaptive search may choose, no larger.
+            z.lte(DEFAULT_TAU_MAX, `a fixed tau must be at most ${DEFAULT_TAU_MAX}`),
+          ),
         ],
-        { error: `tau must be "adaptive" or a whole number 1..${MAX_FIXED_TAU}` },
+        { error: `tau must be "adaptive" or a whole number 1..${DEFAULT_TAU_MAX}` },
       ),
     }),
   ],

@@ -12,11 +12,9 @@ import type {
 } from "./wire-types.js";
 
 export type {
-  CaseNumber,
   DashboardSettings,
   RunHeader,
   RunSetup,
-  TauSetting,
 } from "./wire-types.js";
 
 /**

@@ -24,7 +24,7 @@ export interface ControlledRuns {
   /** The delay added to one node's messages, or every node's ("all" clears the others). */
   setDelay(target: DelayTarget, ms: number): void;
   delays(): { readonly all: number };
-  nodeStatuses(): readonly { readonly name: NodeId }[];
+  nodeStatuses(): readonly { readonly id: NodeId }[];
 }
 
 /** The controls' values, derived from the runs' setup, delays and pause. */
@@ -69,7 +69,7 @@ export function carryOut(
     }
     case "set-delay": {
       const { node, ms } = command;
-      if (node !== undefined && !runs.nodeStatuses().some((n) => n.name === node)) {
+      if (node !== undefined && !runs.nodeStatuses().some((n) => n.id === node)) {
         return { ok: false, message: `No node "${node}"` };
       }
       runs.setDelay(node ?? "all", ms);

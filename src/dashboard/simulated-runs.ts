@@ -4,9 +4,10 @@ import { GlobalModel } from "../aggregator/global-model.js";
 import { assignmentOf, type LearningSetup, runConfigOf } from "../aggregator/learning-setup.js";
 import { describeRound, tauChangeLine } from "../aggregator/round-note.js";
 import { DEFAULT_WATCH_SAMPLE, TestSample } from "../aggregator/test-sample.js";
+import { type Clock, performanceClock } from "../core/clock.js";
 import { DEFAULT_CONTROL, nodeTrainingRules } from "../core/control/control-mode.js";
 import type { DatasetSplit } from "../core/data/dataset.js";
-import { type Clock, type CostSource, performanceClock } from "../core/federation/cost-source.js";
+import type { CostSource } from "../core/federation/cost-source.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
 import { runFederation } from "../core/federation/round-engine.js";
 import type { RunResult } from "../core/federation/run-result.js";
@@ -19,7 +20,6 @@ import { noteLogEntry, type StopReasonName } from "../protocol/index.js";
 import { createSimulation } from "../sim/create-simulation.js";
 import { DelayedLink, type Sleep, timerSleep } from "../sim/delayed-link.js";
 import type { DashboardChange } from "./dashboard-source.js";
-import { nodeView } from "./node-view.js";
 import { type ControlledRuns, settingsOfRuns } from "./run-controls.js";
 import { testDigits } from "./sample-digits.js";
 import { runSetupOf } from "./setup-view.js";
@@ -91,7 +91,7 @@ export class SimulatedRuns implements ControlledRuns {
     this.loaders = this.nodeIds.map(() => new NodeDataLoader(async () => this.data));
     this.delayTable = new DelayTable(options.delays ?? []);
     this.board = new NodeBoard((event) => {
-      if (event.type === "node") emit({ type: "node", node: nodeView(event.node) });
+      if (event.type === "node") emit({ type: "node", node: event.node });
     });
     this.kernels = options.kernels ?? getKernels("auto");
     this.clock = options.clock ?? performanceClock;
@@ -149,8 +149,8 @@ export class SimulatedRuns implements ControlledRuns {
     return this.delayTable.snapshot();
   }
 
-  nodeStatuses(): readonly { readonly name: NodeId }[] {
-    return this.nodeIds.map((name) => ({ name }));
+  nodeStatuses(): readonly { readonly id: NodeId }[] {
+    return this.nodeIds.map((id) => ({ id }));
   }
 
   /** Ends the run under way and starts no other; resolves when the runs are over. */
@@ -227,7 +227,7 @@ export class SimulatedRuns implements ControlledRuns {
     const what = `${setup.model.kind} on ${setup.dataset} ${setup.task}, case ${setup.case}`;
     const tau = setup.tau === "adaptive" ? "adaptive tau" : `tau ${setup.tau}`;
     this.note(`run "${runId}": ${what}, ${tau}, ${n} simulated nodes`);
-    const shown = new Set(this.board.list().map((node) => node.name));
+    const shown = new Set(this.board.list().map((node) => node.id));
     parts.forEach(({ data }, i) => {
       const id = this.nodeIds[i];
       if (!shown.has(id)) this.board.online(id, this.delayTable.of(id));

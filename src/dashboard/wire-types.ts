@@ -1,13 +1,11 @@
+import type { TauMode } from "../core/control/tau-policy.js";
+import type { DistributionCase } from "../core/data/partition.js";
+
 /**
  * The JSON the dashboard's server sends to the page: GET /api/state answers a `WireSnapshot`,
- * GET /api/events streams `WireChange`s. Types only and no imports, so the browser code can use
- * them as they are.
+ * GET /api/events streams `WireChange`s. Types only, and only type imports (erased), so the
+ * browser code can use them as they are.
  */
-
-export type CaseNumber = 1 | 2 | 3 | 4;
-
-/** Adaptive tau, or tau held at a fixed value. */
-export type TauSetting = "adaptive" | number;
 
 /** What a run is, in a few words for the page's header. */
 export interface RunSetup {
@@ -15,8 +13,8 @@ export interface RunSetup {
   readonly model: string;
   /** The task, e.g. "even-odd". */
   readonly task: string;
-  readonly case: CaseNumber;
-  readonly tauMode: TauSetting;
+  readonly case: DistributionCase;
+  readonly tauMode: TauMode;
   /** The time budget of the run, seconds. */
   readonly budgetSeconds: number;
   /** Nodes taking part. */
@@ -25,9 +23,9 @@ export interface RunSetup {
 
 /** The values the controls show. */
 export interface DashboardSettings {
-  readonly case: CaseNumber;
+  readonly case: DistributionCase;
   readonly budgetSeconds: number;
-  readonly tauMode: TauSetting;
+  readonly tauMode: TauMode;
   /** The delay added to every node by the last "all nodes" command, ms. */
   readonly delayMs: number;
   /** A run is going, or will start by itself when the current one ends. */

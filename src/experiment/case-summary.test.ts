@@ -9,11 +9,11 @@ describe("case summary", () => {
       ...sampleCase(2, { 1: 0.3, 5: 0.28 }, 0.28),
     ];
     const [one, two] = summariseCases(runs);
-    expect(one.caseId).toBe(1);
-    expect(one.bestFixed?.tau).toBe(10);
+    expect(one.case).toBe(1);
+    expect(one.bestFixed?.tauMode).toBe(10);
     expect(one.ratioToBest).toBeCloseTo(1.01, 12);
     expect(one.ratioToTauOne).toBeCloseTo(0.808, 12);
-    expect(two.bestFixed?.tau).toBe(5);
+    expect(two.bestFixed?.tauMode).toBe(5);
     expect(two.ratioToBest).toBe(1);
   });
 
@@ -27,7 +27,7 @@ describe("case summary", () => {
       minibatches: "independent" as const,
     }));
     const summaries = summariseCases([...shared, ...independent]);
-    expect(summaries.map((s) => [s.caseId, s.minibatches, s.bestFixed?.tau])).toEqual([
+    expect(summaries.map((s) => [s.case, s.minibatches, s.bestFixed?.tauMode])).toEqual([
       [3, "shared", 10],
       [3, "independent", 1],
     ]);
@@ -35,10 +35,12 @@ describe("case summary", () => {
   });
 
   it("gives NaN ratios when a side is missing and skips non-finite losses", () => {
-    const runs = sampleCase(3, { 2: Number.NaN, 5: 0.4 }, 0.4).filter((r) => r.tau !== "adaptive");
+    const runs = sampleCase(3, { 2: Number.NaN, 5: 0.4 }, 0.4).filter(
+      (r) => r.tauMode !== "adaptive",
+    );
     const [s] = summariseCases(runs);
     expect(s.adaptive).toBeUndefined();
-    expect(s.bestFixed?.tau).toBe(5);
+    expect(s.bestFixed?.tauMode).toBe(5);
     expect(s.ratioToBest).toBeNaN();
     expect(s.tauOne).toBeUndefined();
   });

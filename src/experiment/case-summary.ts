@@ -1,5 +1,5 @@
+import type { DistributionCase } from "../core/data/partition.js";
 import type { MinibatchStreams } from "../core/train/node-rng.js";
-import type { CaseId } from "./case-setting.js";
 import type { RunRecord } from "./run-record.js";
 
 /**
@@ -8,7 +8,7 @@ import type { RunRecord } from "./run-record.js";
  */
 export interface CaseSummary {
   readonly model: string;
-  readonly caseId: CaseId;
+  readonly case: DistributionCase;
   readonly minibatches: MinibatchStreams | null;
   readonly adaptive: RunRecord | undefined;
   /** The fixed-tau run with the lowest final loss. */
@@ -25,7 +25,7 @@ export function summariseCases(runs: readonly RunRecord[]): CaseSummary[] {
   // A Map iterates in insertion order: the groups come out in the order of their first run.
   const groups = new Map<string, RunRecord[]>();
   for (const r of runs) {
-    const key = `${r.model}\u0000${r.caseId}\u0000${r.minibatches}`;
+    const key = `${r.model}\u0000${r.case}\u0000${r.minibatches}`;
     let g = groups.get(key);
     if (!g) {
       g = [];
@@ -34,17 +34,17 @@ export function summariseCases(runs: readonly RunRecord[]): CaseSummary[] {
     g.push(r);
   }
   return [...groups.values()].map((g) => {
-    const adaptive = g.find((r) => r.tau === "adaptive");
-    const fixed = g.filter((r) => r.tau !== "adaptive");
+    const adaptive = g.find((r) => r.tauMode === "adaptive");
+    const fixed = g.filter((r) => r.tauMode !== "adaptive");
     let bestFixed: RunRecord | undefined;
     for (const r of fixed) {
       if (!Number.isFinite(r.finalLoss)) continue;
       if (!bestFixed || r.finalLoss < bestFixed.finalLoss) bestFixed = r;
     }
-    const tauOne = fixed.find((r) => r.tau === 1);
+    const tauOne = fixed.find((r) => r.tauMode === 1);
     return {
       model: g[0].model,
-      caseId: g[0].caseId,
+      case: g[0].case,
       minibatches: g[0].minibatches,
       adaptive,
       bestFixed,

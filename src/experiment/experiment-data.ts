@@ -1,8 +1,8 @@
+import type { Batch } from "../core/data/batch.js";
 import type { DatasetSplit } from "../core/data/dataset.js";
+import type { DistributionCase } from "../core/data/partition.js";
 import { casePartition } from "../core/data/partition.js";
 import { type TaskKind, toBatch } from "../core/data/task.js";
-import type { Batch } from "../core/models/model.js";
-import type { CaseId } from "./case-setting.js";
 
 /** The data of an experiment, turned into model batches once and shared by every run. */
 export interface ExperimentData {
@@ -21,10 +21,14 @@ export function prepareData(split: DatasetSplit, task: TaskKind): ExperimentData
 }
 
 /**
- * Each node's batch for a distribution case (algorithm.md section 5). Replicated case 3 shares
+ * Each node's batch for a distribution case (docs/algorithm.md section 5). Replicated case 3 shares
  * the full training batch among all nodes rather than copying it N times.
  */
-export function caseNodeData(data: ExperimentData, nodes: number, caseId: CaseId): Batch[] {
+export function caseNodeData(
+  data: ExperimentData,
+  nodes: number,
+  caseId: DistributionCase,
+): Batch[] {
   if (caseId === 3) return Array.from({ length: nodes }, () => data.train);
   const parts = casePartition(data.split.train.labels, nodes, caseId);
   return parts.map((rows, i) => {

@@ -58,15 +58,15 @@ describe("experiment plan", () => {
     const groups = planExperiment(
       resolveSettings({ models: ["svm", "logistic"], cases: [2, 1], taus: ["adaptive", 5] }),
     );
-    expect(groups.map((g) => [g.model, g.caseId])).toEqual([
+    expect(groups.map((g) => [g.model, g.case])).toEqual([
       ["svm", 2],
       ["svm", 1],
       ["logistic", 2],
       ["logistic", 1],
     ]);
     expect(groups[1].runs).toEqual([
-      { index: 2, model: "svm", caseId: 1, minibatches: null, tau: "adaptive" },
-      { index: 3, model: "svm", caseId: 1, minibatches: null, tau: 5 },
+      { index: 2, model: "svm", case: 1, minibatches: null, tauMode: "adaptive" },
+      { index: 3, model: "svm", case: 1, minibatches: null, tauMode: 5 },
     ]);
     expect(countRuns(groups)).toBe(8);
   });
@@ -79,7 +79,7 @@ describe("experiment plan", () => {
     const groups = planExperiment(
       resolveSettings({ models: ["svm", "logistic"], cases: [3, 1], taus: [1, 5], sgd: 10 }),
     );
-    expect(groups.map((g) => [g.model, g.caseId, g.minibatches])).toEqual([
+    expect(groups.map((g) => [g.model, g.case, g.minibatches])).toEqual([
       ["svm", 3, "shared"],
       ["svm", 3, "independent"],
       ["svm", 1, "shared"],
@@ -88,8 +88,8 @@ describe("experiment plan", () => {
       ["logistic", 1, "shared"],
     ]);
     expect(groups[1].runs).toEqual([
-      { index: 2, model: "svm", caseId: 3, minibatches: "independent", tau: 1 },
-      { index: 3, model: "svm", caseId: 3, minibatches: "independent", tau: 5 },
+      { index: 2, model: "svm", case: 3, minibatches: "independent", tauMode: 1 },
+      { index: 3, model: "svm", case: 3, minibatches: "independent", tauMode: 5 },
     ]);
     expect(groups.flatMap((g) => g.runs.map((r) => r.index))).toEqual([...Array(12).keys()]);
     expect(countRuns(planExperiment(resolveSettings({ sgd: 100 })))).toBe(60);

@@ -1,11 +1,13 @@
 import { CONTROL_MODES, type ControlMode, DEFAULT_CONTROL } from "../core/control/control-mode.js";
+import type { TauMode } from "../core/control/tau-policy.js";
 import { parseDatasetSpec } from "../core/data/dataset-spec.js";
+import type { DistributionCase } from "../core/data/partition.js";
 import { isTaskKind, TASK_KINDS, type TaskKind } from "../core/data/task.js";
 import { type Budget, budgetTable } from "../core/federation/budget.js";
 import { parseModelName } from "../core/models/create-model.js";
 import type { MinibatchStreams } from "../core/train/node-rng.js";
-import { ALL_CASES, type CaseId } from "./case-setting.js";
-import { DEFAULT_TAU_SETTINGS, formatTauSetting, type TauSetting } from "./tau-setting.js";
+import { ALL_CASES } from "./case-setting.js";
+import { DEFAULT_TAU_MODES, formatTauMode } from "./tau-modes.js";
 
 /** "recorded": drawn from a recorded run's measurements (`costsFrom`). */
 export type CostMode = "simulated" | "measured" | "recorded";
@@ -22,8 +24,8 @@ export interface ExperimentSettings {
   /** "even-odd", "digits" or "value". */
   readonly task: TaskKind;
   readonly nodes: number;
-  readonly cases: readonly CaseId[];
-  readonly taus: readonly TauSetting[];
+  readonly cases: readonly DistributionCase[];
+  readonly taus: readonly TauMode[];
   /** How adaptive tau is controlled: "fedtau" (default) or the paper's exact rules. */
   readonly control: ControlMode;
   /**
@@ -60,7 +62,7 @@ export const DEFAULT_SETTINGS: ExperimentSettings = {
   task: "even-odd",
   nodes: 5,
   cases: ALL_CASES,
-  taus: DEFAULT_TAU_SETTINGS,
+  taus: DEFAULT_TAU_MODES,
   control: DEFAULT_CONTROL,
   budget: 15,
   cost: "simulated",
@@ -99,7 +101,7 @@ export function resolveSettings(options: ExperimentOptions = {}): ExperimentSett
       throw new Error(`Bad tau setting ${t}: expected "adaptive" or a positive integer`);
     }
   }
-  if (new Set(s.taus.map(formatTauSetting)).size !== s.taus.length) {
+  if (new Set(s.taus.map(formatTauMode)).size !== s.taus.length) {
     throw new Error("A tau setting is listed twice");
   }
   if (!CONTROL_MODES.includes(s.control)) {

@@ -1,17 +1,18 @@
+import type { TauMode } from "../core/control/tau-policy.js";
+import type { DistributionCase } from "../core/data/partition.js";
 import type { MinibatchStreams } from "../core/train/node-rng.js";
-import { type CaseId, REPLICATED_CASE } from "./case-setting.js";
+import { REPLICATED_CASE } from "./case-setting.js";
 import type { ExperimentSettings } from "./experiment-options.js";
-import type { TauSetting } from "./tau-setting.js";
 
 /** One run of an experiment: a model on one case with one tau setting. */
 export interface RunSpec {
   /** Position in the plan, from 0. */
   readonly index: number;
   readonly model: string;
-  readonly caseId: CaseId;
+  readonly case: DistributionCase;
   /** The nodes' minibatch streams; null under full-batch descent (no minibatches drawn). */
   readonly minibatches: MinibatchStreams | null;
-  readonly tau: TauSetting;
+  readonly tauMode: TauMode;
 }
 
 /**
@@ -20,7 +21,7 @@ export interface RunSpec {
  */
 export interface RunGroup {
   readonly model: string;
-  readonly caseId: CaseId;
+  readonly case: DistributionCase;
   readonly minibatches: MinibatchStreams | null;
   readonly runs: readonly RunSpec[];
 }
@@ -37,9 +38,15 @@ export interface RunGroup {
 export function planExperiment(settings: ExperimentSettings): RunGroup[] {
   const groups: RunGroup[] = [];
   let index = 0;
-  const group = (model: string, caseId: CaseId, minibatches: MinibatchStreams | null) => {
-    const runs = settings.taus.map((tau) => ({ index: index++, model, caseId, minibatches, tau }));
-    groups.push({ model, caseId, minibatches, runs });
+  const group = (model: string, caseId: DistributionCase, minibatches: MinibatchStreams | null) => {
+    const runs = settings.taus.map((tauMode) => ({
+      index: index++,
+      model,
+      case: caseId,
+      minibatches,
+      tauMode,
+    }));
+    groups.push({ model, case: caseId, minibatches, runs });
   };
   const streams = settings.sgd === undefined ? null : settings.minibatches;
   for (const model of settings.models) {

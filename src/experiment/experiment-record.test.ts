@@ -33,9 +33,7 @@ describe("fedtau experiment --record", () => {
     const lines = (await readFile(join(out, RECORDS_DIR, names[0], "rounds.jsonl"), "utf8"))
       .trim()
       .split("\n");
-    const adaptiveRounds = result.rounds.filter(
-      (r) => r.caseId === 1 && r.tauSetting === "adaptive",
-    );
+    const adaptiveRounds = result.rounds.filter((r) => r.case === 1 && r.tauMode === "adaptive");
     expect(lines).toHaveLength(adaptiveRounds.length);
     const controller = JSON.parse(
       await readFile(join(out, RECORDS_DIR, names[0], "controller.json"), "utf8"),
@@ -70,14 +68,14 @@ describe("fedtau experiment --record", () => {
 
   it("names a run's record by model, case and tau setting, safe for a file name", () => {
     const spec = { minibatches: "shared" } as const;
-    expect(recordName({ ...spec, index: 0, model: "svm", caseId: 2, tau: "adaptive" })).toBe(
+    expect(recordName({ ...spec, index: 0, model: "svm", case: 2, tauMode: "adaptive" })).toBe(
       "svm-case2-adaptive",
     );
-    expect(recordName({ ...spec, index: 5, model: "mlp:64", caseId: 3, tau: 10 })).toBe(
+    expect(recordName({ ...spec, index: 5, model: "mlp:64", case: 3, tauMode: 10 })).toBe(
       "mlp-64-case3-tau10",
     );
     expect(
-      recordName({ index: 6, model: "svm", caseId: 3, tau: 10, minibatches: "independent" }),
+      recordName({ index: 6, model: "svm", case: 3, tauMode: 10, minibatches: "independent" }),
     ).toBe("svm-case3-independent-tau10");
   });
 });

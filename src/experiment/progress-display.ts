@@ -2,7 +2,7 @@ import { SingleBar } from "cli-progress";
 import { caseLabel } from "./case-setting.js";
 import type { RunSpec } from "./experiment-plan.js";
 import type { ExperimentProgress, ProgressListener } from "./experiment-progress.js";
-import { formatTauSetting } from "./tau-setting.js";
+import { formatTauMode } from "./tau-modes.js";
 
 /** A progress display for a terminal: a bar when `stream` is a TTY, else one line per finished run. */
 export interface ProgressDisplay {
@@ -17,7 +17,7 @@ export function createProgressDisplay(stream: NodeJS.WriteStream): ProgressDispl
 
 /** "svm case 2 (non-uniform) tau=adaptive" */
 export function describeRun(run: RunSpec): string {
-  return `${run.model} case ${caseLabel(run.caseId, run.minibatches)} tau=${formatTauSetting(run.tau)}`;
+  return `${run.model} case ${caseLabel(run.case, run.minibatches)} tau=${formatTauMode(run.tauMode)}`;
 }
 
 /** "[3/48] svm case 1 (uniform) tau=2: loss 0.2312, accuracy 0.8605, mean tau 2, 311 rounds, 1.2 s" */

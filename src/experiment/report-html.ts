@@ -5,7 +5,7 @@ import type { ExperimentSettings } from "./experiment-options.js";
 import { planExperiment } from "./experiment-plan.js";
 import type { RoundRecord, RunRecord } from "./run-record.js";
 import { type ChartSeries, escapeXml, type Point, renderLineChart } from "./svg-chart.js";
-import { formatTauSetting } from "./tau-setting.js";
+import { formatTauMode } from "./tau-modes.js";
 
 export interface ReportInput {
   readonly settings: ExperimentSettings;
@@ -81,7 +81,7 @@ function settingsTable(s: ExperimentSettings): string {
     ["task", s.task],
     ["nodes", String(s.nodes)],
     ["cases", plannedCases(s).join(", ")],
-    ["tau settings", s.taus.map(formatTauSetting).join(", ")],
+    ["tau settings", s.taus.map(formatTauMode).join(", ")],
     ["budget", formatBudget(s.budget)],
     ["cost", s.costsFrom === null ? s.cost : `${s.cost}, drawn from ${s.costsFrom}`],
     ["local cost scale", String(s.localCostScale)],
@@ -104,7 +104,7 @@ function settingsTable(s: ExperimentSettings): string {
 
 /** The cases as the plan runs them (the replicated case may come with both kinds of streams). */
 function plannedCases(s: ExperimentSettings): string[] {
-  const labels = planExperiment(s).map((g) => caseLabel(g.caseId, g.minibatches));
+  const labels = planExperiment(s).map((g) => caseLabel(g.case, g.minibatches));
   return [...new Set(labels)];
 }
 
@@ -114,8 +114,8 @@ function summaryTable(summaries: readonly CaseSummary[]): string {
   const body = summaries
     .map(
       (s) =>
-        `<tr><td class=l>${escapeXml(s.model)}</td><td class=l>${caseLabel(s.caseId, s.minibatches)}</td>` +
-        `<td>${num(s.adaptive?.finalLoss)}</td><td>${s.bestFixed ? formatTauSetting(s.bestFixed.tau) : ""}</td>` +
+        `<tr><td class=l>${escapeXml(s.model)}</td><td class=l>${caseLabel(s.case, s.minibatches)}</td>` +
+        `<td>${num(s.adaptive?.finalLoss)}</td><td>${s.bestFixed ? formatTauMode(s.bestFixed.tauMode) : ""}</td>` +
         `<td>${num(s.bestFixed?.finalLoss)}</td><td>${num(s.ratioToBest, 4)}</td>` +
         `<td>${num(s.tauOne?.finalLoss)}</td><td>${num(s.ratioToTauOne, 4)}</td>` +
         `<td>${num(s.adaptive?.meanTau, 3)}</td><td>${num(s.adaptive?.testAccuracy ?? undefined, 4)}</td></tr>`,
@@ -131,11 +131,11 @@ function caseSection(
   resources: readonly string[],
 ): string {
   const ofCase = (r: RunRecord | RoundRecord) =>
-    r.model === s.model && r.caseId === s.caseId && r.minibatches === s.minibatches;
+    r.model === s.model && r.case === s.case && r.minibatches === s.minibatches;
   const mine = runs.filter(ofCase);
   const fixed = mine
-    .filter((r) => r.tau !== "adaptive")
-    .sort((a, b) => (a.tau as number) - (b.tau as number));
+    .filter((r) => r.tauMode !== "adaptive")
+    .sort((a, b) => (a.tauMode as number) - (b.tauMode as number));
   const adaptive = s.adaptive;
   const vsTau = (label: string, value: (r: RunRecord) => number): string => {
     const series: ChartSeries[] = [
@@ -143,7 +143,7 @@ function caseSection(
         name: "fixed tau",
         color: FIXED_COLOR,
         kind: "line",
-        points: fixed.map((r): Point => [r.tau as number, value(r)]),
+        points: fixed.map((r): Point => [r.tauMode as number, value(r)]),
       },
     ];
     if (adaptive) {
@@ -167,7 +167,7 @@ function caseSection(
     vsTau("test accuracy", (r) => r.testAccuracy ?? Number.NaN),
   ];
   if (adaptive) {
-    const adaptiveRounds = rounds.filter((r) => ofCase(r) && r.tauSetting === "adaptive");
+    const adaptiveRounds = rounds.filter((r) => ofCase(r) && r.tauMode === "adaptive");
     const points: Point[] = [];
     let start = 0;
     for (const r of adaptiveRounds) {
@@ -185,10 +185,10 @@ function caseSection(
     );
   }
   const note =
-    s.caseId === REPLICATED_CASE && s.minibatches === "shared"
+    s.case === REPLICATED_CASE && s.minibatches === "shared"
       ? `<p class="muted">${SHARED_REPLICAS_NOTE}</p>\n`
       : "";
-  return `<h2>${escapeXml(s.model)}, case ${escapeXml(caseLabel(s.caseId, s.minibatches))}</h2>
+  return `<h2>${escapeXml(s.model)}, case ${escapeXml(caseLabel(s.case, s.minibatches))}</h2>
 ${note}<div class="charts">${charts.join("\n")}</div>
 ${runTable(mine, s, resources)}`;
 }
@@ -213,7 +213,7 @@ function runTable(
     .map((r) => {
       const cls = r === s.adaptive ? "adaptive" : r === s.bestFixed ? "best" : "";
       return (
-        `<tr class="${cls}"><td class=l>${formatTauSetting(r.tau)}</td><td>${num(r.finalLoss)}</td>` +
+        `<tr class="${cls}"><td class=l>${formatTauMode(r.tauMode)}</td><td>${num(r.finalLoss)}</td>` +
         `<td>${num(r.testAccuracy ?? undefined, 4)}</td><td>${num(r.meanTau, 3)}</td><td>${r.rounds}</td>` +
         `<td>${r.iterations}</td><td>${num(r.beta, 4)}</td><td>${num(r.delta, 4)}</td><td>${num(r.rho, 4)}</td>` +
         resources.map((name) => `<td>${spent(r, name)}</td>`).join("") +

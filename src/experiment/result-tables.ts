@@ -1,15 +1,15 @@
 import { CASE_NAMES } from "./case-setting.js";
 import type { Column } from "./csv-table.js";
 import type { RoundRecord, RunRecord } from "./run-record.js";
-import { formatTauSetting } from "./tau-setting.js";
+import { formatTauMode } from "./tau-modes.js";
 
 /** The columns of results.csv (results.json rows use the same names). */
 export const RUN_COLUMNS: readonly Column<RunRecord>[] = [
   { header: "model", value: (r) => r.model },
-  { header: "case", value: (r) => r.caseId },
-  { header: "case_name", value: (r) => CASE_NAMES[r.caseId] },
+  { header: "case", value: (r) => r.case },
+  { header: "case_name", value: (r) => CASE_NAMES[r.case] },
   { header: "minibatches", value: (r) => r.minibatches },
-  { header: "tau_setting", value: (r) => formatTauSetting(r.tau) },
+  { header: "tau_setting", value: (r) => formatTauMode(r.tauMode) },
   { header: "final_loss", value: (r) => r.finalLoss },
   { header: "test_accuracy", value: (r) => r.testAccuracy },
   { header: "test_loss", value: (r) => r.testLoss },
@@ -29,9 +29,9 @@ export const RUN_COLUMNS: readonly Column<RunRecord>[] = [
 /** The columns of rounds.csv. */
 export const ROUND_COLUMNS: readonly Column<RoundRecord>[] = [
   { header: "model", value: (r) => r.model },
-  { header: "case", value: (r) => r.caseId },
+  { header: "case", value: (r) => r.case },
   { header: "minibatches", value: (r) => r.minibatches },
-  { header: "tau_setting", value: (r) => formatTauSetting(r.tauSetting) },
+  { header: "tau_setting", value: (r) => formatTauMode(r.tauMode) },
   { header: "round", value: (r) => r.round },
   { header: "kind", value: (r) => r.kind },
   { header: "tau", value: (r) => r.tau },

@@ -2,7 +2,7 @@ import { budgetTable } from "../core/federation/budget.js";
 import type { ExperimentSettings } from "./experiment-options.js";
 import { RUN_COLUMNS } from "./result-tables.js";
 import type { RunRecord } from "./run-record.js";
-import { formatTauSetting } from "./tau-setting.js";
+import { formatTauMode } from "./tau-modes.js";
 
 /**
  * results.json: the settings and one object per run, keyed by the results.csv column names.
@@ -29,7 +29,7 @@ export function settingsJson(s: ExperimentSettings): Record<string, unknown> {
     task: s.task,
     nodes: s.nodes,
     cases: s.cases,
-    taus: s.taus.map((t) => (t === "adaptive" ? formatTauSetting(t) : t)),
+    taus: s.taus.map((t) => (t === "adaptive" ? formatTauMode(t) : t)),
     budget: budgetTable(s.budget),
     cost: s.cost,
     costsFrom: s.costsFrom,

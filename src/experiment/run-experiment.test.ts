@@ -56,7 +56,7 @@ describe("runExperiment", () => {
     );
 
     // One row per run, in plan order, each near its budget and with sensible numbers.
-    expect(first.runs.map((r) => [r.caseId, r.tau])).toEqual([
+    expect(first.runs.map((r) => [r.case, r.tauMode])).toEqual([
       [1, "adaptive"],
       [1, 1],
       [1, 5],
@@ -73,10 +73,10 @@ describe("runExperiment", () => {
       expect(r.finalLoss).toBeLessThan(1); // the loss at w = 0
       expect(r.testAccuracy).toBeGreaterThan(0.5);
       expect(r.rounds).toBe(
-        first.rounds.filter((x) => x.caseId === r.caseId && x.tauSetting === r.tau).length,
+        first.rounds.filter((x) => x.case === r.case && x.tauMode === r.tauMode).length,
       );
     }
-    const fixed5 = first.runs.find((r) => r.tau === 5)!;
+    const fixed5 = first.runs.find((r) => r.tauMode === 5)!;
     expect(fixed5.meanTau).toBeLessThanOrEqual(5);
     expect(fixed5.iterations).toBeGreaterThan(fixed5.rounds);
     const json = JSON.parse(fa["results.json"]);
@@ -114,7 +114,7 @@ describe("runExperiment", () => {
       expect(r.spent.bytes).toBeGreaterThan(budget.bytes - 2 * perRound);
       expect(r.spent.bytes).toBeLessThan(budget.bytes + perRound);
       expect(r.spent.time).toBeLessThan(budget.time * 0.8);
-      const mine = rounds.filter((x) => x.tauSetting === r.tau);
+      const mine = rounds.filter((x) => x.tauMode === r.tauMode);
       expect(mine.at(-1)?.bytesSpent).toBe(r.spent.bytes);
     }
     // With room for bytes, the same runs go on until time binds.
@@ -142,7 +142,7 @@ describe("runExperiment with the replicated case under SGD and shared streams", 
       seed: 7,
       out: dir,
     });
-    expect(result.runs.map((r) => [r.caseId, r.minibatches, r.tau])).toEqual([
+    expect(result.runs.map((r) => [r.case, r.minibatches, r.tauMode])).toEqual([
       [3, "shared", 1],
       [3, "shared", 4],
       [3, "independent", 1],

@@ -83,7 +83,7 @@ export async function runExperiment(
     }
     for (const group of groups) {
       const { model, trainObjective, testObjective } = models.get(group.model)!;
-      const nodeData = caseNodeData(data, settings.nodes, group.caseId);
+      const nodeData = caseNodeData(data, settings.nodes, group.case);
       const ctx = { settings, model, data, trainObjective, testObjective, nodeData, recorded };
       for (const run of group.runs) {
         onProgress?.({ kind: "run-start", run, completed, total });
@@ -144,10 +144,10 @@ export const RECORDS_DIR = "runs";
  * given twice gets the run's position in the plan appended.
  */
 export function recordName(spec: RunSpec): string {
-  const tau = spec.tau === "adaptive" ? "adaptive" : `tau${spec.tau}`;
+  const tau = spec.tauMode === "adaptive" ? "adaptive" : `tau${spec.tauMode}`;
   // The extra case-3 runs with independent minibatches (beside the shared ones) say so.
   const streams = spec.minibatches === "independent" ? "-independent" : "";
-  return `${spec.model}-case${spec.caseId}${streams}-${tau}`.replace(/[^A-Za-z0-9._-]/g, "-");
+  return `${spec.model}-case${spec.case}${streams}-${tau}`.replace(/[^A-Za-z0-9._-]/g, "-");
 }
 
 class RecordNames {

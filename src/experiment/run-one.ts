@@ -1,14 +1,16 @@
+import { performanceClock } from "../core/clock.js";
 import { nodeTrainingRules } from "../core/control/control-mode.js";
 import type { ControllerConfig } from "../core/control/controller.js";
+import type { Batch } from "../core/data/batch.js";
 import { Rng } from "../core/data/rng.js";
 import { bindingResource } from "../core/federation/binding-resource.js";
 import { budgetTable } from "../core/federation/budget.js";
-import { type CostSource, performanceClock } from "../core/federation/cost-source.js";
+import type { CostSource } from "../core/federation/cost-source.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
 import { runFederation } from "../core/federation/round-engine.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import { controllerConfigOf, type RunConfig } from "../core/federation/run-config.js";
-import type { Batch, Model, Objective } from "../core/models/model.js";
+import type { Model, Objective } from "../core/models/model.js";
 import { createSimulation } from "../sim/create-simulation.js";
 import { type RecordedCostSamples, recordedCosts } from "../sim/recorded-costs.js";
 import { simulatedCosts } from "../sim/simulated-costs.js";
@@ -52,7 +54,7 @@ export async function runOne(
   const { settings, model, data, testObjective } = ctx;
   const seed = settings.seed;
   // Which minibatch is reused and which estimates a node sends depend on the control mode.
-  const rules = nodeTrainingRules(settings.control, spec.tau === "adaptive");
+  const rules = nodeTrainingRules(settings.control, spec.tauMode === "adaptive");
   // One clock for the nodes and the engine: measured costs take each node's call out of the
   // round's wall time, which needs both on the same time line.
   const clock = performanceClock;
@@ -77,7 +79,7 @@ export async function runOne(
       initialWeights: model.initialWeights(new Rng(seed), data.train),
       eta: settings.eta,
       phi: settings.phi,
-      tauMode: spec.tau,
+      tauMode: spec.tauMode,
       control: settings.control,
       budget: budgetTable(settings.budget),
     };
@@ -95,16 +97,16 @@ export async function runOne(
     if (result.status !== "completed") {
       const why = result.error?.message ?? result.status;
       throw new Error(
-        `Run ${spec.model} case ${caseLabel(spec.caseId, spec.minibatches)} tau=${spec.tau} ${result.status}: ${why}`,
+        `Run ${spec.model} case ${caseLabel(spec.case, spec.minibatches)} tau=${spec.tauMode} ${result.status}: ${why}`,
       );
     }
     const w = result.finalWeights;
     const test = testObjective.evaluate(w);
     const record: RunRecord = {
       model: spec.model,
-      caseId: spec.caseId,
+      case: spec.case,
       minibatches: spec.minibatches,
-      tau: spec.tau,
+      tauMode: spec.tauMode,
       finalLoss: ctx.trainObjective.loss(w),
       testAccuracy: test.accuracy ?? null,
       testLoss: test.loss,
@@ -148,9 +150,9 @@ function roundRecord(spec: RunSpec, e: RoundEvent): RoundRecord {
   const time = e.costs.time;
   return {
     model: spec.model,
-    caseId: spec.caseId,
+    case: spec.case,
     minibatches: spec.minibatches,
-    tauSetting: spec.tau,
+    tauMode: spec.tauMode,
     round: e.round,
     kind: e.kind,
     tau: e.tau,

@@ -1,14 +1,14 @@
+import type { TauMode } from "../core/control/tau-policy.js";
+import type { DistributionCase } from "../core/data/partition.js";
 import type { MinibatchStreams } from "../core/train/node-rng.js";
-import type { CaseId } from "./case-setting.js";
-import type { TauSetting } from "./tau-setting.js";
 
 /** The outcome of one run: one row of results.csv / results.json. */
 export interface RunRecord {
   readonly model: string;
-  readonly caseId: CaseId;
+  readonly case: DistributionCase;
   /** The nodes' minibatch streams; null under full-batch descent. */
   readonly minibatches: MinibatchStreams | null;
-  readonly tau: TauSetting;
+  readonly tauMode: TauMode;
   /** Loss on the full training data (every node's samples) at the returned weights. */
   readonly finalLoss: number;
   /** Share of test samples predicted right at the returned weights; null for regression. */
@@ -35,9 +35,9 @@ export interface RunRecord {
 /** One round of one run: one row of rounds.csv. */
 export interface RoundRecord {
   readonly model: string;
-  readonly caseId: CaseId;
+  readonly case: DistributionCase;
   readonly minibatches: MinibatchStreams | null;
-  readonly tauSetting: TauSetting;
+  readonly tauMode: TauMode;
   readonly round: number;
   /** "full", "last-full" (the budget's last full round) or "evaluation" (evaluation-only). */
   readonly kind: string;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type NodeTrainingRules, nodeTrainingRules } from "../core/control/control-mode.js";
 import { assignedRows, type DataAssignment } from "../core/data/assignment.js";
+import type { DistributionCase } from "../core/data/partition.js";
 import { toBatch } from "../core/data/task.js";
 import { referenceKernels } from "../core/linalg/reference-kernels.js";
 import { createModel } from "../core/models/create-model.js";
@@ -24,7 +25,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function assignment(nodeIndex: number, nodeCount = 3, kase: 1 | 2 | 3 | 4 = 1): DataAssignment {
+function assignment(nodeIndex: number, nodeCount = 3, kase: DistributionCase = 1): DataAssignment {
   return {
     dataset: "csv:tiny.csv",
     task: "even-odd",
@@ -52,7 +53,7 @@ function setup(runId: string, overrides: Partial<SetupMessage> = {}): SetupMessa
     eta: 0.05,
     batchSize: 20,
     data: assignment(1),
-    tauMode: "adaptive",
+    adaptiveTau: true,
     control: "fedtau",
     seed: 11,
     vectorEncoding: "float64",
@@ -71,7 +72,7 @@ async function startNode(options: Partial<EdgeNodeOptions> = {}) {
   const loads: string[] = [];
   const node = new EdgeNode({
     aggregator: aggregator.url,
-    name: "n2",
+    id: "n2",
     token: "s3cret",
     kernels: referenceKernels,
     backoff: { initialMs: 5, maxMs: 40 },
@@ -101,7 +102,7 @@ describe("EdgeNode against a fake aggregator", () => {
     const register = await peer.next("register");
     expect(register).toEqual({
       type: "register",
-      nodeName: "n2",
+      id: "n2",
       token: "s3cret",
       capabilities: { float32Vectors: true, sharePreview: false },
       software: "fedtau 0.1.0 node",
@@ -173,7 +174,7 @@ describe("EdgeNode against a fake aggregator", () => {
     const { aggregator } = await startNode();
     const peer = await aggregator.nextPeer();
     await peer.next("register");
-    peer.send(setup("run-1", { tauMode: "fixed" }));
+    peer.send(setup("run-1", { adaptiveTau: false }));
     await peer.next("ready");
     const sim = createSimulation({
       model: createModel({ kind: "svm" }, 16, referenceKernels),
@@ -269,7 +270,7 @@ describe("EdgeNode against a fake aggregator", () => {
     expect((await first.closed).code).toBe(1002);
 
     const second = await aggregator.nextPeer();
-    expect((await second.next("register")).nodeName).toBe("n2");
+    expect((await second.next("register")).id).toBe("n2");
     // A valid frame with a wrong protocol version, then a wrong-length round start.
     second.send(setup("run-1"));
     await second.next("ready");
@@ -385,7 +386,7 @@ describe("EdgeNode against a fake aggregator", () => {
     const log: LogEntry[] = [];
     const node = new EdgeNode({
       aggregator: "ws://127.0.0.1:9", // discard port: nothing listens
-      name: "lonely",
+      id: "lonely",
       backoff: { initialMs: 2, maxMs: 8 },
       log: { write: (e) => log.push(e) },
     });

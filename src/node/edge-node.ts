@@ -2,6 +2,7 @@ import { Rng } from "../core/data/rng.js";
 import type { Kernels } from "../core/linalg/kernels.js";
 import { getKernels } from "../core/linalg/select-kernels.js";
 import type { RoundReport } from "../core/train/round-report.js";
+import type { NodeId } from "../core/units.js";
 import {
   createMessageLog,
   type ErrorMessage,
@@ -36,8 +37,8 @@ import { NodeRun } from "./node-run.js";
 export interface EdgeNodeOptions {
   /** The aggregator's address, ws://HOST:PORT. */
   readonly aggregator: string;
-  /** The node's name: 1 to 64 characters from [A-Za-z0-9._-]. */
-  readonly name: string;
+  /** The node's name (`--name`): 1 to 64 characters from [A-Za-z0-9._-]. */
+  readonly id: NodeId;
   /** Shared secret the aggregator checks; default "". */
   readonly token?: string;
   /** The node's own data set spec (--data), overriding the assignment. */
@@ -89,7 +90,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * (wrong token, wrong version, bad name).
  */
 export class EdgeNode {
-  readonly name: string;
+  readonly id: NodeId;
   private readonly options: EdgeNodeOptions;
   private readonly log: MessageLog;
   private readonly now: () => number;
@@ -110,12 +111,12 @@ export class EdgeNode {
 
   constructor(options: EdgeNodeOptions) {
     this.options = options;
-    this.name = options.name;
+    this.id = options.id;
     this.log = options.log ?? createMessageLog({ format: "text", quiet: true, line: () => {} });
     this.now = options.wallClock ?? Date.now;
     this.steadyNow = options.steadyClock ?? (() => performance.now());
     this.delay = options.delayMs ?? 0;
-    this.backoff = new Backoff({ rng: new Rng(nameSeed(options.name)), ...options.backoff });
+    this.backoff = new Backoff({ rng: new Rng(nameSeed(options.id)), ...options.backoff });
     this.loader = new NodeDataLoader(options.loadSplit, options.ownData);
   }
 
@@ -232,7 +233,7 @@ export class EdgeNode {
     });
     conn.send({
       type: "register",
-      nodeName: this.name,
+      id: this.id,
       token: this.options.token ?? "",
       capabilities: { float32Vectors: true, sharePreview: this.options.sharePreview === true },
       software: this.options.software ?? SOFTWARE,
@@ -287,7 +288,7 @@ export class EdgeNode {
       }
     } catch (error) {
       // A fault of this node, not of the message: say so, keep going.
-      const failure = internal(`Node "${this.name}" failed: ${reason(error)}`);
+      const failure = internal(`Node "${this.id}" failed: ${reason(error)}`);
       this.note("warn", failure.message);
       if (conn.isOpen) conn.send(errorReply(failure, { seq: r.seq }));
     }
@@ -306,7 +307,7 @@ export class EdgeNode {
     this.current?.dispose();
     this.current = undefined;
     const cannotStart = (why: string, local = why) => {
-      const start = `Node "${this.name}" cannot start run "${setup.runId}"`;
+      const start = `Node "${this.id}" cannot start run "${setup.runId}"`;
       this.note("warn", `${start}: ${local}`);
       if (conn.isOpen) conn.send(errorReply(internal(`${start}: ${why}`), { runId: setup.runId }));
     };
@@ -372,7 +373,7 @@ export class EdgeNode {
       });
     } catch (error) {
       const failure = internal(
-        `Node "${this.name}" failed in round ${round} of run "${run.runId}": ${reason(error)}`,
+        `Node "${this.id}" failed in round ${round} of run "${run.runId}": ${reason(error)}`,
       );
       this.note("warn", failure.message);
       if (conn.isOpen) conn.send(errorReply(failure, { runId: run.runId }));
@@ -438,7 +439,7 @@ export class EdgeNode {
   }
 
   private note(level: "info" | "warn", text: string): void {
-    this.log.write(noteLogEntry(this.now(), level, text, this.name));
+    this.log.write(noteLogEntry(this.now(), level, text, this.id));
   }
 }
 

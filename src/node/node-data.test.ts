@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { assignedRows, type DataAssignment } from "../core/data/assignment.js";
+import type { DistributionCase } from "../core/data/partition.js";
 import { dataPreview } from "./data-preview.js";
 import { NodeDataLoader } from "./node-data.js";
 import { tinyDigits } from "./test-support/tiny-digits.js";
 
 const split = tinyDigits(200);
-const part = (nodeIndex: number, kase: 1 | 2 | 3 | 4 = 1, nodeCount = 4): DataAssignment => ({
+const part = (nodeIndex: number, kase: DistributionCase = 1, nodeCount = 4): DataAssignment => ({
   dataset: "csv:tiny.csv",
   task: "even-odd",
   partition: { kind: "case", case: kase },

@@ -1,8 +1,8 @@
 import { assignedRows, type DataAssignment } from "../core/data/assignment.js";
+import type { Batch } from "../core/data/batch.js";
 import type { Dataset, DatasetSplit } from "../core/data/dataset.js";
 import { labelHistogram } from "../core/data/label-histogram.js";
 import { toBatch } from "../core/data/task.js";
-import type { Batch } from "../core/models/model.js";
 import { loadDataset } from "../datasets/load-dataset.js";
 
 /** Loads a data set by spec ("mnist", "idx:DIR", "csv:FILE"). */

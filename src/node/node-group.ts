@@ -9,7 +9,7 @@ import type { NodeExit } from "./node-exit.js";
 /** The most node clients one process runs (`fedtau node --count`). */
 export const MAX_NODE_COUNT = 10_000;
 
-export interface NodeGroupOptions extends Omit<EdgeNodeOptions, "name"> {
+export interface NodeGroupOptions extends Omit<EdgeNodeOptions, "id"> {
   /** The nodes are named BASE-1 .. BASE-K. */
   readonly baseName: string;
   readonly count: number;
@@ -59,7 +59,7 @@ export class NodeGroup {
     const { baseName, count, ...common } = options;
     const loadSplit = sharedLoadSplit(common.loadSplit);
     this.nodes = groupNodeNames(baseName, count).map(
-      (name) => new EdgeNode({ ...common, name, loadSplit }),
+      (id) => new EdgeNode({ ...common, id, loadSplit }),
     );
   }
 

@@ -49,7 +49,7 @@ export class NodeRun {
         `the ${model.kind} model for ${data.batch.dim} features has ${model.size} weights, the setup says ${setup.modelSize}`,
       );
     }
-    const rules = nodeTrainingRules(setup.control, setup.tauMode === "adaptive");
+    const rules = nodeTrainingRules(setup.control, setup.adaptiveTau);
     const sgd: SgdOptions | undefined =
       setup.batchSize === "full"
         ? undefined
@@ -61,7 +61,7 @@ export class NodeRun {
       sgd,
       rng: nodeRng(setup.seed, setup.data.nodeIndex),
       // beta_i and rho_i steer adaptive tau only: a fixed-tau run skips their extra evaluation.
-      estimates: setup.tauMode === "adaptive",
+      estimates: setup.adaptiveTau,
       firstRoundEstimates: rules.firstRoundEstimates,
       gradientNoise: rules.gradientNoise,
     });

@@ -40,7 +40,7 @@ describe("frame codec", () => {
       ...samples.setup,
       model: { kind: "mlp", hidden: 64, classes: 10, activation: "relu" },
       batchSize: "full",
-      tauMode: "fixed",
+      adaptiveTau: false,
       vectorEncoding: "float32",
       data: { ...samples.setup.data, partition: { kind: "dirichlet", alpha: 0.5, seed: 9 } },
     } as const;

@@ -15,7 +15,7 @@ const registerRules = z.object({
 
 export function registerToWire(message: RegisterMessage): Register {
   return create(RegisterSchema, {
-    nodeName: message.nodeName,
+    nodeName: message.id,
     token: message.token,
     capabilities: create(CapabilitiesSchema, message.capabilities),
     software: message.software,
@@ -28,7 +28,7 @@ export function registerFromWire(wire: Register, ctx: ReadContext): Checked<Regi
   if (!rules.ok) return rules;
   return accepted({
     type: "register",
-    nodeName: wire.nodeName,
+    id: wire.nodeName,
     token: wire.token,
     capabilities: {
       float32Vectors: wire.capabilities?.float32Vectors ?? false,

@@ -11,7 +11,7 @@ import { vectorFromWire, vectorToWire } from "./vector-field.js";
 /**
  * What protobuf cannot say about a RoundResult. The training outputs (weights, gradAtGlobal,
  * lossAtGlobal, lossAtBest) may be NaN or infinite when local training diverged: the aggregator
- * must still read the report (algorithm.md section 3), so they are not held to finiteness.
+ * must still read the report (docs/algorithm.md section 3), so they are not held to finiteness.
  * beta and rho are finite (the node already maps NaN to 1e-5 and 0, section 2), and so is
  * gradNoise.
  */

@@ -42,7 +42,7 @@ export interface MessageLogEntry {
   readonly model?: string;
   readonly nodeIndex?: number;
   readonly nodeCount?: number;
-  readonly tauMode?: "adaptive" | "fixed";
+  readonly adaptiveTau?: boolean;
   /** stop. */
   readonly reason?: StopReasonName;
   /** error. */
@@ -86,14 +86,14 @@ export function messageLogEntry(
   };
   switch (message.type) {
     case "register":
-      return { ...base, node: message.nodeName };
+      return { ...base, node: message.id };
     case "setup":
       return {
         ...base,
         model: message.model.kind,
         nodeIndex: message.data.nodeIndex,
         nodeCount: message.data.nodeCount,
-        tauMode: message.tauMode,
+        adaptiveTau: message.adaptiveTau,
       };
     case "ready":
       return { ...base, dataSize: message.dataSize };
@@ -157,7 +157,8 @@ export function formatLogLine(entry: LogEntry): string {
   if (entry.nodeIndex !== undefined && entry.nodeCount !== undefined) {
     parts.push(`part ${entry.nodeIndex + 1}/${entry.nodeCount}`);
   }
-  if (entry.tauMode !== undefined) parts.push(`tau ${entry.tauMode}`);
+  if (entry.adaptiveTau !== undefined)
+    parts.push(`tau ${entry.adaptiveTau ? "adaptive" : "fixed"}`);
   if (entry.round !== undefined) parts.push(`round ${entry.round}`);
   if (entry.tau !== undefined) parts.push(`tau ${entry.tau}`);
   if (entry.lastRound === true) parts.push("last");

@@ -25,7 +25,8 @@ export interface Capabilities {
 /** node -> aggregator, first: who the node is. */
 export interface RegisterMessage {
   readonly type: "register";
-  readonly nodeName: NodeId;
+  /** The node's name (`node_name` on the wire). */
+  readonly id: NodeId;
   /** Shared secret; "" when the aggregator needs none. */
   readonly token: string;
   readonly capabilities: Capabilities;
@@ -45,7 +46,8 @@ export interface SetupMessage {
   /** SGD minibatch size, or "full" for deterministic gradient descent on all local data. */
   readonly batchSize: number | "full";
   readonly data: DataAssignment;
-  readonly tauMode: "adaptive" | "fixed";
+  /** Tau is adaptive (the node sends estimates); false: a fixed tau, given in every RoundStart. */
+  readonly adaptiveTau: boolean;
   /** The control rules of the run; the node's side of them is nodeTrainingRules (control-mode.ts). */
   readonly control: ControlMode;
   readonly seed: number;

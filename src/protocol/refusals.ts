@@ -8,17 +8,17 @@ import { cannotAccept, type ProtocolError, protocolError } from "./error-codes.j
  */
 
 /** Register with a wrong token. */
-export function unauthorized(nodeName: NodeId): ProtocolError {
-  return protocolError("unauthorized", cannotAccept("register", nodeName, "wrong token"), {
+export function unauthorized(id: NodeId): ProtocolError {
+  return protocolError("unauthorized", cannotAccept("register", id, "wrong token"), {
     field: "token",
   });
 }
 
 /** Register with a name another connected node has. */
-export function nameTaken(nodeName: NodeId): ProtocolError {
+export function nameTaken(id: NodeId): ProtocolError {
   return protocolError(
     "name-taken",
-    cannotAccept("register", nodeName, `another connected node is named "${nodeName}"`),
+    cannotAccept("register", id, `another connected node is named "${id}"`),
     { field: "nodeName" },
   );
 }
@@ -34,10 +34,10 @@ export function unexpected(what: string, from: string | undefined, when: string)
 }
 
 /** No round result before the round's deadline. */
-export function timedOut(nodeName: NodeId, round: Round, deadlineMs: number): ProtocolError {
+export function timedOut(id: NodeId, round: Round, deadlineMs: number): ProtocolError {
   return protocolError(
     "timeout",
-    `No round result from "${nodeName}" for round ${round} within ${deadlineMs} ms`,
+    `No round result from "${id}" for round ${round} within ${deadlineMs} ms`,
   );
 }
 

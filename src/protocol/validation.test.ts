@@ -163,19 +163,19 @@ const cases: Case[] = [
   // Register.
   [
     "an empty node name",
-    () => frameOf({ ...s.register, nodeName: "" }),
+    () => frameOf({ ...s.register, id: "" }),
     "bad-name",
     'Cannot accept register from "n3": nodeName must be 1 to 64 characters from A-Z a-z 0-9 . _ -, got ""',
   ],
   [
     "a node name with a space",
-    () => frameOf({ ...s.register, nodeName: "pi kitchen" }),
+    () => frameOf({ ...s.register, id: "pi kitchen" }),
     "bad-name",
     /nodeName must be .* got "pi kitchen"$/,
   ],
   [
     "a node name of 65 characters",
-    () => frameOf({ ...s.register, nodeName: "n".repeat(65) }),
+    () => frameOf({ ...s.register, id: "n".repeat(65) }),
     "bad-name",
     /nodeName must be 1 to 64 characters/,
   ],

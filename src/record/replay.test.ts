@@ -59,7 +59,7 @@ describe("fedtau replay of simulated runs", () => {
     const root = tempDir();
     lossy = await simulatedRecord({ split, dir: join(root, "lossy"), lose: { 1: [4, 5] } });
     paper = await simulatedRecord({ split, dir: join(root, "paper"), control: "paper" });
-    fixed = await simulatedRecord({ split, dir: join(root, "fixed"), tau: 3, budget: 2 });
+    fixed = await simulatedRecord({ split, dir: join(root, "fixed"), tauMode: 3, budget: 2 });
   });
 
   it("reproduces every decision of every run under a directory, in order", () => {

@@ -1,5 +1,6 @@
-import type { Clock } from "../core/federation/cost-source.js";
-import type { Batch, Model } from "../core/models/model.js";
+import type { Clock } from "../core/clock.js";
+import type { Batch } from "../core/data/batch.js";
+import type { Model } from "../core/models/model.js";
 import { LocalTrainer, type SgdOptions } from "../core/train/local-trainer.js";
 import { type MinibatchStreams, nodeRng } from "../core/train/node-rng.js";
 import { InProcessLink } from "./in-process-link.js";

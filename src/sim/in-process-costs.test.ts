@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Clock } from "../core/federation/cost-source.js";
+import type { Clock } from "../core/clock.js";
 import type { NodeLink } from "../core/federation/link.js";
 import { measuredCosts } from "../core/federation/measured-costs.js";
 import { runFederation } from "../core/federation/round-engine.js";

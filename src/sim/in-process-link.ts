@@ -1,4 +1,4 @@
-import { type Clock, performanceClock } from "../core/federation/cost-source.js";
+import { type Clock, performanceClock } from "../core/clock.js";
 import type { NodeLink, RoundOutcome } from "../core/federation/link.js";
 import type { RoundOrder, RoundReport } from "../core/train/round-report.js";
 import type { NodeId } from "../core/units.js";

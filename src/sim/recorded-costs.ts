@@ -1,6 +1,7 @@
 import type { ControlInput } from "../core/control/control-record.js";
+import type { RoundCost } from "../core/control/round-cost.js";
 import { Rng } from "../core/data/rng.js";
-import type { CostSource, RoundCost, RoundCostInput } from "../core/federation/cost-source.js";
+import type { CostSource, RoundCostInput } from "../core/federation/cost-source.js";
 import { roundCostOf } from "../core/federation/round-cost-of.js";
 import type { NodeId, Seconds } from "../core/units.js";
 

@@ -1,5 +1,6 @@
+import type { RoundCost } from "../core/control/round-cost.js";
 import { Rng } from "../core/data/rng.js";
-import type { CostSource, RoundCost, RoundCostInput } from "../core/federation/cost-source.js";
+import type { CostSource, RoundCostInput } from "../core/federation/cost-source.js";
 import { roundCostOf } from "../core/federation/round-cost-of.js";
 import type { Seconds } from "../core/units.js";
 

@@ -227,7 +227,7 @@ describe("FramedConnection over loopback", () => {
     await new Promise((r) => raw.on("open", r));
     raw.send(Buffer.from("garbage that is not protobuf \xff\xff\xff"), { binary: true });
     raw.send("a text frame");
-    raw.send(encodeFrame({ ...m.register, nodeName: "pi kitchen" }, { seq: 3 }));
+    raw.send(encodeFrame({ ...m.register, id: "pi kitchen" }, { seq: 3 }));
     const conn = await accepted;
     const got = inbox(conn);
     await got.count(3);

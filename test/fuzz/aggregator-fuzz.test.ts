@@ -92,7 +92,7 @@ async function run(fuzz: boolean): Promise<RunOutput> {
     nodes.push(
       new EdgeNode({
         aggregator: aggregator.url,
-        name,
+        id: name,
         kernels: referenceKernels,
         loadSplit: async () => split,
         backoff: { initialMs: 20, maxMs: 200 },

@@ -96,7 +96,7 @@ export class FrameFuzzer {
   private register(name: string): ProtocolMessage {
     return {
       type: "register",
-      nodeName: name,
+      id: name,
       token: "",
       capabilities: { float32Vectors: this.rng.next() < 0.5, sharePreview: false },
       software: "fuzzer",
@@ -175,7 +175,7 @@ export class FrameFuzzer {
             nodeIndex: 0,
             nodeCount: 1,
           },
-          tauMode: "fixed",
+          adaptiveTau: false,
           control: "fedtau",
           seed: 1,
           vectorEncoding: "float64",
@@ -275,7 +275,7 @@ export class FrameFuzzer {
       case 0:
         return this.frame({
           ...(this.register("") as Extract<ProtocolMessage, { type: "register" }>),
-          nodeName: this.pick(["", "bad name", tooLong(65), "n\u00e9", "a/b"]),
+          id: this.pick(["", "bad name", tooLong(65), "n\u00e9", "a/b"]),
         });
       case 1:
         return this.withEnvelope(this.frame(this.register("fz-t")), (e) => {

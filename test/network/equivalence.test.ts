@@ -85,7 +85,7 @@ describe("a networked run equals the simulator's", () => {
 
       const simulated = await simulatedSvmRun({
         split,
-        caseId,
+        case: caseId,
         nodes: NODES,
         eta: ETA,
         seed: SEED,

@@ -160,7 +160,7 @@ async function rawClient(url: string) {
 
 const register = (nodeName: string, token = ""): ProtocolMessage => ({
   type: "register",
-  nodeName,
+  id: nodeName,
   token,
   capabilities: { float32Vectors: false, sharePreview: false },
   software: "faults.test scripted client",

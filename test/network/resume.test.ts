@@ -170,7 +170,7 @@ describe("an aggregator killed with SIGKILL and resumed", () => {
     const split = await loadDataset("mnist");
     const whole = await simulatedSvmRun({
       split,
-      caseId: 1,
+      case: 1,
       nodes: NODES,
       eta: ETA,
       seed: SEED,

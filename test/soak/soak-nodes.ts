@@ -27,7 +27,7 @@ let stopping = false;
 function start(name: string): void {
   const node = new EdgeNode({
     aggregator: url,
-    name,
+    id: name,
     kernels: referenceKernels,
     loadSplit,
     backoff: { initialMs: 10, maxMs: 100 },

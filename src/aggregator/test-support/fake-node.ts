@@ -6,6 +6,7 @@ import { createModel } from "../../core/models/create-model.js";
 import { LocalTrainer } from "../../core/train/local-trainer.js";
 import { nodeRng } from "../../core/train/node-rng.js";
 import type { RoundReport } from "../../core/train/round-report.js";
+import type { NodeId } from "../../core/units.js";
 import type { ProtocolMessage, SetupMessage, StopMessage } from "../../protocol/index.js";
 import { connectFramed, type FramedConnection, type Received } from "../../transport/index.js";
 
@@ -19,7 +20,7 @@ export type Behaviour =
   | { readonly raw: Uint8Array };
 
 export interface FakeNodeOptions {
-  readonly name: string;
+  readonly id: NodeId;
   readonly token?: string;
   readonly split: DatasetSplit;
   /** Per round (1, 2, ...): what to do; default "answer". */
@@ -54,7 +55,7 @@ export class FakeNode {
     const node = new FakeNode(conn, options);
     conn.send({
       type: "register",
-      nodeName: options.name,
+      id: options.id,
       token: options.token ?? "",
       capabilities: { float32Vectors: false, sharePreview: false },
       software: "fake node",
@@ -108,9 +109,9 @@ export class FakeNode {
       eta: setup.eta,
       ...(setup.batchSize === "full"
         ? {}
-        : { sgd: { batchSize: setup.batchSize, carryOver: setup.tauMode === "adaptive" } }),
+        : { sgd: { batchSize: setup.batchSize, carryOver: setup.adaptiveTau } }),
       rng: nodeRng(setup.seed, setup.data.nodeIndex),
-      estimates: setup.tauMode === "adaptive", // as src/node/node-run.ts
+      estimates: setup.adaptiveTau, // as src/node/node-run.ts
     });
     this.conn.send({
       type: "ready",

@@ -1,5 +1,4 @@
-import type { SearchRecord } from "../../core/control/control-record.js";
-import type { TauChange } from "../../core/control/tau-change.js";
+import type { SearchRecord, TauChange } from "../../core/control/control-record.js";
 import { searchTau } from "../../core/control/tau-search.js";
 import type { RoundEvent } from "../../core/federation/round-event.js";
 

@@ -1,6 +1,6 @@
-import type { ResourceUse, RoundCost } from "../federation/cost-source.js";
 import type { ResourceAmount, ResourceName, Tau } from "../units.js";
 import { addCostSample, type CostSamples, robustCost } from "./cost-estimate.js";
+import type { ResourceUse, RoundCost } from "./round-cost.js";
 import type { ResourceLimit } from "./tau-search.js";
 
 /**
@@ -76,7 +76,7 @@ export interface ResourcePlanCosts {
 
 /**
  * For one resource, the tau of the next round if it must be the last full one, or null when
- * tau_new fits (algorithm.md section 4). With the min-loss rule one more aggregation and one
+ * tau_new fits (docs/algorithm.md section 4). With the min-loss rule one more aggregation and one
  * more update are set aside for the evaluation-only round:
  *   fits when s + c (tau_new + 1) + 2b < R, else tau = floor((R - s - 2b - c) / c);
  * without it: fits when s + c tau_new + b < R, else tau = floor((R - s - b) / c).

@@ -1,7 +1,6 @@
-import type { RoundCost } from "../federation/cost-source.js";
 import type { NodeId, ResourceName, Round, Tau } from "../units.js";
+import type { RoundCost } from "./round-cost.js";
 import type { RoundPlan } from "./round-plan.js";
-import type { TauChange } from "./tau-change.js";
 import type { ResourceLimit } from "./tau-search.js";
 
 /**
@@ -57,4 +56,26 @@ export interface ControlOutput {
   /** The resource that made the next round the last full one (or shortened it), else null. */
   readonly binding: ResourceName | null;
   readonly change: TauChange;
+}
+
+/** What made the next round's tau what it is. */
+export type TauCause =
+  | "start"
+  | "estimates"
+  | "costs"
+  | "budget"
+  | "nodes"
+  | "nan-fallback"
+  | "resume"
+  | "fixed"
+  | "first-rounds"
+  | "no-estimates"
+  | "unchanged"
+  | "end";
+
+/** Why the next tau was chosen: a cause and one line for the log, the dashboard and rounds.jsonl. */
+export interface TauChange {
+  readonly cause: TauCause;
+  /** E.g. `tau 10 -> 31: b (time) 0.131 -> 1.31`. */
+  readonly text: string;
 }

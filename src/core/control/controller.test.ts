@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { RoundCost } from "../federation/cost-source.js";
 import type { RoundReport } from "../train/round-report.js";
 import { Controller, type ControllerConfig, type RoundFacts } from "./controller.js";
+import type { RoundCost } from "./round-cost.js";
 
 const adaptive: ControllerConfig = {
   control: "paper",

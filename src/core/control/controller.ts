@@ -1,4 +1,3 @@
-import type { RoundCost } from "../federation/cost-source.js";
 import type { RoundReport } from "../train/round-report.js";
 import type { NodeId, ResourceAmount, ResourceName, Round, Tau } from "../units.js";
 import {
@@ -18,6 +17,7 @@ import {
 } from "./estimates.js";
 import { type MinLossState, MinLossTracker } from "./min-loss.js";
 import { planRemaining } from "./remaining-plan.js";
+import type { RoundCost } from "./round-cost.js";
 import { firstPlan, nextPlan, type RoundPlan } from "./round-plan.js";
 import { explainTau } from "./tau-change.js";
 import { chooseTau, firstTau, type TauChoice, type TauMode } from "./tau-policy.js";
@@ -102,7 +102,7 @@ export type Decided<D> =
 export type AfterRound = Decided<RoundDecision>;
 
 /**
- * The aggregator's control (algorithm.md sections 2-4): estimates, tau search, budget ledger,
+ * The aggregator's control (docs/algorithm.md sections 2-4): estimates, tau search, budget ledger,
  * min-loss tracker and the stopping rule, round after round. It decides; the round engine talks
  * to nodes and aggregates.
  */

@@ -1,7 +1,7 @@
 import { movingAverage } from "./moving-average.js";
 import { weightedMean } from "./weighted-mean.js";
 
-/** The part of a node's report that the aggregator's estimates use (algorithm.md section 2). */
+/** The part of a node's report the aggregator's estimates use (docs/algorithm.md section 2). */
 export interface EstimateReport {
   /** D_i. */
   readonly dataSize: number;

@@ -1,7 +1,7 @@
 import type { Round } from "../units.js";
 import { weightedMean } from "./weighted-mean.js";
 
-/** The part of a node's report the min-loss rule reads (algorithm.md section 4). */
+/** The part of a node's report the min-loss rule reads (docs/algorithm.md section 4). */
 export interface LossReport {
   /** D_i. */
   readonly dataSize: number;

@@ -1,5 +1,5 @@
 /**
- * One step of the exponential moving average of an estimate (algorithm.md section 2):
+ * One step of the exponential moving average of an estimate (docs/algorithm.md section 2):
  * `avg <- gamma avg + (1 - gamma) value`. The first usable value starts the average, and a value
  * that is missing or not finite leaves it unchanged, so a NaN never enters it.
  *

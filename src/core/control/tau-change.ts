@@ -1,30 +1,8 @@
 import type { NodeId, ResourceName, Tau } from "../units.js";
 import type { BudgetPlan } from "./budget-ledger.js";
-import type { SearchRecord } from "./control-record.js";
+import type { SearchRecord, TauCause, TauChange } from "./control-record.js";
 import type { RoundPlan } from "./round-plan.js";
 import type { TauReason } from "./tau-policy.js";
-
-/** What made the next round's tau what it is. */
-export type TauCause =
-  | "start"
-  | "estimates"
-  | "costs"
-  | "budget"
-  | "nodes"
-  | "nan-fallback"
-  | "resume"
-  | "fixed"
-  | "first-rounds"
-  | "no-estimates"
-  | "unchanged"
-  | "end";
-
-/** Why the next tau was chosen: a cause and one line for the log, the dashboard and rounds.jsonl. */
-export interface TauChange {
-  readonly cause: TauCause;
-  /** E.g. `tau 10 -> 31: b (time) 0.131 -> 1.31`. */
-  readonly text: string;
-}
 
 export interface TauChangeInput {
   /** The round just run. */

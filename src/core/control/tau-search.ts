@@ -2,7 +2,7 @@ import type { ResourceAmount, Tau } from "../units.js";
 
 /** One budgeted resource as the search sees it: total budget R_m and the latest c_m and b_m. */
 export interface ResourceLimit {
-  /** R_m: the total budget of the run, not what remains (algorithm.md section 3). */
+  /** R_m: the total budget of the run, not what remains (docs/algorithm.md section 3). */
   readonly budget: ResourceAmount;
   /** c_m: spent by one local update. */
   readonly c: ResourceAmount;

@@ -39,7 +39,7 @@ describe("casePartition", () => {
     });
   });
 
-  it("splits digits as algorithm.md describes in case 4 with 5 nodes", () => {
+  it("splits digits as docs/algorithm.md describes in case 4 with 5 nodes", () => {
     const labels = Array.from({ length: 200 }, (_, i) => (i * 7) % 10);
     const classesOf = (p: Uint32Array) =>
       [...new Set(Array.from(p, (i) => labels[i]))].sort((a, b) => a - b);

@@ -6,7 +6,7 @@ import type { Rng } from "./rng.js";
  */
 export type Partition = Uint32Array[];
 
-/** The four data distributions of the demonstration (algorithm.md section 5). */
+/** The four data distributions of the demonstration (docs/algorithm.md section 5). */
 export type DistributionCase = 1 | 2 | 3 | 4;
 
 function checkNodes(nodes: number): void {

@@ -5,7 +5,10 @@ const UNIT_FLOAT = (() => {
   return t;
 })();
 
-/** Pixel bytes 0..255 as float32 features in [0, 1] (byte / 255, the scaling of algorithm.md section 1). */
+/**
+ * Pixel bytes 0..255 as float32 features in [0, 1] (byte / 255, the scaling of docs/algorithm.md
+ * section 1).
+ */
 export function bytesToUnitFloats(bytes: Uint8Array): Float32Array {
   const out = new Float32Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) out[i] = UNIT_FLOAT[bytes[i]];

@@ -1,4 +1,4 @@
-import type { Batch } from "../models/model.js";
+import type { Batch } from "./batch.js";
 import type { Dataset } from "./dataset.js";
 
 /**

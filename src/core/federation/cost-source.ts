@@ -1,18 +1,6 @@
+import type { RoundCost } from "../control/round-cost.js";
 import type { RoundReport } from "../train/round-report.js";
-import type { ResourceAmount, ResourceName, Seconds, Tau } from "../units.js";
-
-/** What one round consumed of one resource, split as the controller needs it. */
-export interface ResourceUse {
-  /** Spent on the tau local updates (the slowest node's, for time). c = local / tauDone. */
-  readonly local: ResourceAmount;
-  /** Spent on the aggregation: transfer, waiting, averaging. This is b. */
-  readonly aggregation: ResourceAmount;
-}
-
-/** Per resource: "time" always, others (e.g. "bytes") when they are counted. */
-export type RoundCost = { readonly time: ResourceUse } & {
-  readonly [name in ResourceName]?: ResourceUse;
-};
+import type { Seconds, Tau } from "../units.js";
 
 /** What the engine knows of a finished round when it asks for its cost. */
 export interface RoundCostInput {
@@ -47,10 +35,3 @@ export interface CostSource {
   readonly kind: "measured" | "simulated";
   roundCost(input: RoundCostInput): RoundCost;
 }
-
-/** A monotonic clock in seconds (performance.now in Node and browsers; fake in tests). */
-export interface Clock {
-  now(): Seconds;
-}
-
-export const performanceClock: Clock = { now: () => performance.now() / 1000 };

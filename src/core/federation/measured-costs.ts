@@ -1,8 +1,9 @@
-import type { CostSource, RoundCost, RoundCostInput } from "./cost-source.js";
+import type { RoundCost } from "../control/round-cost.js";
+import type { CostSource, RoundCostInput } from "./cost-source.js";
 import { roundCostOf } from "./round-cost-of.js";
 
 /**
- * Costs as a real system measures them (algorithm.md section 2): for "time", the round's local
+ * Costs as a real system measures them (docs/algorithm.md section 2): for "time", the round's local
  * part is the slowest node's localSeconds and the aggregation part b is the rest of the round's
  * wall time (transfer, waiting, averaging), never below 0. When the transport counts bytes, a
  * "bytes" resource is added: all of them spent on aggregation (local updates send nothing).

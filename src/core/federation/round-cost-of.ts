@@ -1,4 +1,4 @@
-import type { ResourceUse, RoundCost } from "./cost-source.js";
+import type { ResourceUse, RoundCost } from "../control/round-cost.js";
 
 /**
  * A round's cost: its time, plus a "bytes" resource when the transport counted bytes (all of

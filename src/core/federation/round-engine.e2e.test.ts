@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { Batch } from "../data/batch.js";
 import { Rng } from "../data/rng.js";
 import { referenceKernels } from "../linalg/reference-kernels.js";
-import type { Batch } from "../models/model.js";
 import { SvmModel } from "../models/svm.js";
 import { LocalTrainer, type SgdOptions } from "../train/local-trainer.js";
 import type { NodeLink } from "./link.js";

@@ -1,6 +1,8 @@
+import { type Clock, performanceClock } from "../clock.js";
 import { Controller } from "../control/controller.js";
+import type { RoundCost } from "../control/round-cost.js";
 import type { Evaluation } from "../models/model.js";
-import { type Clock, type CostSource, performanceClock, type RoundCost } from "./cost-source.js";
+import type { CostSource } from "./cost-source.js";
 import { type EngineResume, type EngineSnapshot, snapshotProblems } from "./engine-snapshot.js";
 import { EventWindow } from "./event-window.js";
 import type { NodeLink } from "./link.js";

@@ -1,5 +1,6 @@
 import { CONTROL_MODES, type ControlMode, DEFAULT_CONTROL } from "../control/control-mode.js";
 import type { ControllerConfig } from "../control/controller.js";
+import { DEFAULT_TAU_MAX } from "../control/tau-max.js";
 import type { TauMode } from "../control/tau-policy.js";
 import type { ResourceAmount, ResourceName, Tau } from "../units.js";
 
@@ -25,7 +26,7 @@ export interface RunConfig {
   readonly budget?: Readonly<Partial<Record<ResourceName, ResourceAmount>>>;
   /** Full rounds at most (for exact comparisons); the evaluation-only round comes on top. */
   readonly maxRounds?: number;
-  /** The adaptive tau never exceeds this (default 100). */
+  /** The adaptive tau never exceeds this (default DEFAULT_TAU_MAX, 100). */
   readonly tauMax?: Tau;
   /** Return the weights with the least loss, and end with an evaluation-only round (default true). */
   readonly useMinLoss?: boolean;
@@ -34,7 +35,6 @@ export interface RunConfig {
 }
 
 export const DEFAULT_PHI = 0.025;
-export const DEFAULT_TAU_MAX = 100;
 export const DEFAULT_MAX_EMPTY_ROUNDS = 3;
 
 /** The config with its defaults filled in, as the engine uses it. */

@@ -1,8 +1,9 @@
+import type { Batch } from "../data/batch.js";
 import type { KernelMatrix, Kernels } from "../linalg/kernels.js";
 import { BoundMatrix } from "./bound-matrix.js";
 import { allFinite } from "./finite-weights.js";
 import { checkGradientBuffer, checkWeights } from "./input-checks.js";
-import type { Batch, Evaluation, Objective } from "./model.js";
+import type { Evaluation, Objective } from "./model.js";
 
 /**
  * What every objective holds and checks: the batch's rows, a copy of its targets, its features

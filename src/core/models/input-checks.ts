@@ -1,5 +1,5 @@
+import type { Batch } from "../data/batch.js";
 import { allFinite } from "./finite-weights.js";
-import type { Batch } from "./model.js";
 
 /**
  * The boundary checks every model runs once per call, before any kernel sees the data, so a

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { Batch } from "../data/batch.js";
 import { Rng } from "../data/rng.js";
 import { referenceKernels } from "../linalg/reference-kernels.js";
 import { KmeansModel } from "./kmeans.js";
-import type { Batch } from "./model.js";
 import { descentLosses, gradientError } from "./test-support/gradient-check.js";
 import { randomBatch, randomWeights } from "./test-support/random-batch.js";
 

@@ -1,3 +1,4 @@
+import type { Batch } from "../data/batch.js";
 import type { Rng } from "../data/rng.js";
 import type { KernelMatrix, Kernels } from "../linalg/kernels.js";
 import { withMatrix } from "./bound-matrix.js";
@@ -5,7 +6,7 @@ import { BoundObjective } from "./bound-objective.js";
 import { evaluateOnce } from "./evaluate-once.js";
 import { nanLoss } from "./finite-weights.js";
 import { checkBatch, checkIntegerOption, checkWeights, trivialPrediction } from "./input-checks.js";
-import type { Batch, Evaluation, Model, Objective } from "./model.js";
+import type { Evaluation, Model, Objective } from "./model.js";
 import { transpose } from "./transpose.js";
 
 /**

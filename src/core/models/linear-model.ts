@@ -1,3 +1,4 @@
+import type { Batch } from "../data/batch.js";
 import type { Rng } from "../data/rng.js";
 import type { Kernels } from "../linalg/kernels.js";
 import { withMatrix } from "./bound-matrix.js";
@@ -9,7 +10,7 @@ import {
   checkWeights,
   trivialPrediction,
 } from "./input-checks.js";
-import type { Batch, Evaluation, Model, ModelKind, Objective } from "./model.js";
+import type { Evaluation, Model, ModelKind, Objective } from "./model.js";
 
 /** The options of every linear model. */
 export interface LinearModelOptions {

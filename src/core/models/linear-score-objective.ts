@@ -1,8 +1,9 @@
+import type { Batch } from "../data/batch.js";
 import type { Kernels } from "../linalg/kernels.js";
 import { BoundObjective } from "./bound-objective.js";
 import { nanLoss } from "./finite-weights.js";
 import type { LinearModelSpec } from "./linear-model.js";
-import type { Batch, Evaluation, ModelKind } from "./model.js";
+import type { Evaluation, ModelKind } from "./model.js";
 import { addL2Gradient, l2Penalty } from "./regularizer.js";
 
 /** A per-sample loss of the score m = <w, x> against a target y, with its slope in m. */

@@ -1,3 +1,4 @@
+import type { Batch } from "../data/batch.js";
 import type { Rng } from "../data/rng.js";
 import type { KernelMatrix, Kernels } from "../linalg/kernels.js";
 import { withMatrix } from "./bound-matrix.js";
@@ -11,7 +12,7 @@ import {
   checkWeights,
   trivialPrediction,
 } from "./input-checks.js";
-import type { Batch, Evaluation, Model, Objective } from "./model.js";
+import type { Evaluation, Model, Objective } from "./model.js";
 import { argmaxRows, softmaxCrossEntropy, softmaxEvaluation } from "./softmax-cross-entropy.js";
 
 /**

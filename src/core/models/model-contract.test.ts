@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { Batch } from "../data/batch.js";
 import { Rng } from "../data/rng.js";
 import type { Kernels } from "../linalg/kernels.js";
 import { referenceKernels } from "../linalg/reference-kernels.js";
 import { createModel, type ModelSpec } from "./create-model.js";
-import type { Batch, Evaluation, Model } from "./model.js";
+import type { Evaluation, Model } from "./model.js";
 import { backends, backendTolerance } from "./test-support/backends.js";
 import { relativeError } from "./test-support/gradient-check.js";
 import { randomBatch, randomWeights, type TargetKind } from "./test-support/random-batch.js";

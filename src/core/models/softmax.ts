@@ -1,3 +1,4 @@
+import type { Batch } from "../data/batch.js";
 import type { Rng } from "../data/rng.js";
 import type { KernelMatrix, Kernels } from "../linalg/kernels.js";
 import { withMatrix } from "./bound-matrix.js";
@@ -12,7 +13,7 @@ import {
   checkWeights,
   trivialPrediction,
 } from "./input-checks.js";
-import type { Batch, Evaluation, Model, Objective } from "./model.js";
+import type { Evaluation, Model, Objective } from "./model.js";
 import { addL2Gradient, l2Penalty } from "./regularizer.js";
 import { argmaxRows, softmaxCrossEntropy, softmaxEvaluation } from "./softmax-cross-entropy.js";
 import { transpose } from "./transpose.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { Batch } from "../data/batch.js";
 import { Rng } from "../data/rng.js";
 import { referenceKernels } from "../linalg/reference-kernels.js";
-import type { Batch } from "./model.js";
 import { SvmModel, svmAccuracyReference, svmLossAndGradientReference } from "./svm.js";
 import { backends, backendTolerance } from "./test-support/backends.js";
 import { descentLosses, gradientError, relativeError } from "./test-support/gradient-check.js";

@@ -1,12 +1,13 @@
+import type { Batch } from "../data/batch.js";
 import { BoundObjective } from "./bound-objective.js";
 import { nanLoss } from "./finite-weights.js";
 import { checkSignTargets } from "./input-checks.js";
 import { LinearModel, type LinearModelOptions } from "./linear-model.js";
-import type { Batch, Evaluation } from "./model.js";
+import type { Evaluation } from "./model.js";
 import { addL2Gradient, l2Penalty } from "./regularizer.js";
 
 /**
- * The smooth (squared-hinge) SVM of the paper, the flagship model (algorithm.md section 1):
+ * The smooth (squared-hinge) SVM of the paper, the flagship model (docs/algorithm.md section 1):
  *
  *     F(w) = lambda/2 |w|^2 + 1/(2n) sum_j max(0, 1 - y_j <w, x_j>)^2
  *     grad = lambda w - 1/n sum_j y_j x_j max(0, 1 - y_j <w, x_j>)

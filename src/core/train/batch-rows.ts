@@ -1,4 +1,4 @@
-import type { Batch } from "../models/model.js";
+import type { Batch } from "../data/batch.js";
 
 /** The given rows of a batch, copied into a batch of their own (in the given order). */
 export function batchRows(batch: Batch, indices: ArrayLike<number>): Batch {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Clock } from "../clock.js";
 import { Rng } from "../data/rng.js";
-import type { Clock } from "../federation/cost-source.js";
 import { referenceKernels } from "../linalg/reference-kernels.js";
 import { SvmModel } from "../models/svm.js";
 import { LocalTrainer, type LocalTrainerOptions } from "./local-trainer.js";

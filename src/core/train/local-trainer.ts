@@ -1,6 +1,7 @@
+import { type Clock, performanceClock } from "../clock.js";
+import type { Batch } from "../data/batch.js";
 import type { Rng } from "../data/rng.js";
-import { type Clock, performanceClock } from "../federation/cost-source.js";
-import type { Batch, Model, Objective } from "../models/model.js";
+import type { Model, Objective } from "../models/model.js";
 import type { Round } from "../units.js";
 import { batchRows } from "./batch-rows.js";
 import { MinibatchSampler, type SamplerState } from "./minibatch-sampler.js";
@@ -113,9 +114,10 @@ interface StartPoint {
 }
 
 /**
- * The node's side of a round (algorithm.md sections 2 and 4): tau local updates from the global
- * weights, and everything the aggregator needs in the report, remembering across rounds where
- * the node ended (for beta_i, rho_i) and its copy of the best global weights (min-loss rule).
+ * The node's side of a round (docs/algorithm.md sections 2 and 4): tau local updates from the
+ * global weights, and everything the aggregator needs in the report, remembering across rounds
+ * where the node ended (for beta_i, rho_i) and its copy of the best global weights (min-loss
+ * rule).
  *
  * Round 1 begins a run: the trainer then forgets an earlier run's end point, start point and
  * best copy (its minibatch stream simply goes on).

@@ -1,6 +1,6 @@
 /**
  * A node's estimates of the smoothness beta_i and the Lipschitz constant rho_i of its local loss
- * (algorithm.md section 2), from two points: where it ended the previous round (wPrev, before
+ * (docs/algorithm.md section 2), from two points: where it ended the previous round (wPrev, before
  * aggregation) and the global weights it started this round from (wGlobal).
  */
 

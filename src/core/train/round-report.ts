@@ -1,6 +1,6 @@
 import type { Round, Seconds, Tau } from "../units.js";
 
-/** What the aggregator tells every node at the start of a round (algorithm.md section 6, step 4). */
+/** What the aggregator tells every node at a round's start (docs/algorithm.md section 6, step 4). */
 export interface RoundOrder {
   readonly round: Round;
   /** The global weights w(t0) every node starts the round from. */
@@ -15,7 +15,7 @@ export interface RoundOrder {
   readonly prevGlobalWasBest: boolean;
 }
 
-/** What a node reports after its local updates (algorithm.md section 2). */
+/** What a node reports after its local updates (docs/algorithm.md section 2). */
 export interface RoundReport {
   readonly round: Round;
   /** Local weights after tauDone steps. */

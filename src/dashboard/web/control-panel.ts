@@ -1,5 +1,5 @@
 import { type ControlCommand, parseControlCommand } from "../control-command.js";
-import type { CaseNumber } from "../wire-types.js";
+import type { DashboardSettings } from "../wire-types.js";
 import { sendControl } from "./control-client.js";
 import { byId, el } from "./dom.js";
 import type { PageStore } from "./page-store.js";
@@ -37,7 +37,11 @@ export class ControlPanel {
     for (const button of this.cases) {
       button.addEventListener(
         "click",
-        () => void this.send({ type: "set-case", case: Number(button.dataset.case) as CaseNumber }),
+        () =>
+          void this.send({
+            type: "set-case",
+            case: Number(button.dataset.case) as DashboardSettings["case"],
+          }),
       );
     }
     byId("delay-form").addEventListener("submit", (e) => {

@@ -1,4 +1,4 @@
-import type { TauSetting } from "../wire-types.js";
+import type { RunSetup } from "../wire-types.js";
 import { el } from "./dom.js";
 import { amount, count, duration, num } from "./format.js";
 import type { ConnectionStatus } from "./live-connection.js";
@@ -66,6 +66,6 @@ export class RunHeader {
   }
 }
 
-function tauText(mode: TauSetting): string {
+function tauText(mode: RunSetup["tauMode"]): string {
   return mode === "adaptive" ? "adaptive" : `fixed ${mode}`;
 }

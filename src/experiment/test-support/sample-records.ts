@@ -1,14 +1,14 @@
-import type { CaseId } from "../case-setting.js";
+import type { TauMode } from "../../core/control/tau-policy.js";
+import type { DistributionCase } from "../../core/data/partition.js";
 import type { RoundRecord, RunRecord } from "../run-record.js";
-import type { TauSetting } from "../tau-setting.js";
 
 /** A run record with plausible numbers; override what a test is about. */
 export function sampleRun(over: Partial<RunRecord> = {}): RunRecord {
   return {
     model: "svm",
-    caseId: 1,
+    case: 1,
     minibatches: null,
-    tau: 1,
+    tauMode: 1,
     finalLoss: 0.25,
     testAccuracy: 0.85,
     testLoss: 0.26,
@@ -27,22 +27,24 @@ export function sampleRun(over: Partial<RunRecord> = {}): RunRecord {
 
 /** Fixed-tau runs with the given final losses, plus an adaptive run, for one case. */
 export function sampleCase(
-  caseId: CaseId,
+  caseId: DistributionCase,
   losses: Readonly<Record<number, number>>,
   adaptiveLoss: number,
 ): RunRecord[] {
   const runs: RunRecord[] = [
-    sampleRun({ caseId, tau: "adaptive", finalLoss: adaptiveLoss, meanTau: 12.5 }),
+    sampleRun({ case: caseId, tauMode: "adaptive", finalLoss: adaptiveLoss, meanTau: 12.5 }),
   ];
   for (const [tau, loss] of Object.entries(losses)) {
-    runs.push(sampleRun({ caseId, tau: Number(tau), finalLoss: loss, meanTau: Number(tau) }));
+    runs.push(
+      sampleRun({ case: caseId, tauMode: Number(tau), finalLoss: loss, meanTau: Number(tau) }),
+    );
   }
   return runs;
 }
 
 export function sampleRounds(
-  caseId: CaseId,
-  tauSetting: TauSetting,
+  caseId: DistributionCase,
+  tauMode: TauMode,
   taus: number[],
 ): RoundRecord[] {
   let spent = 0;
@@ -52,9 +54,9 @@ export function sampleRounds(
     bytes += 5 * 18_900;
     return {
       model: "svm",
-      caseId,
+      case: caseId,
       minibatches: null,
-      tauSetting,
+      tauMode,
       round: i + 1,
       kind: i === taus.length - 1 ? "evaluation" : "full",
       tau,

@@ -21,7 +21,7 @@ export function sampleMessages(size = 784, seed = 7) {
   };
   const register: RegisterMessage = {
     type: "register",
-    nodeName: "n3",
+    id: "n3",
     token: "s3cret",
     capabilities: { float32Vectors: true, sharePreview: true },
     software: "fedtau 0.1.0 node",
@@ -40,7 +40,7 @@ export function sampleMessages(size = 784, seed = 7) {
       nodeIndex: 2,
       nodeCount: 5,
     },
-    tauMode: "adaptive",
+    adaptiveTau: true,
     control: "fedtau",
     seed: 42,
     vectorEncoding: "float64",

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ControlMode, nodeTrainingRules } from "../../core/control/control-mode.js";
+import type { TauMode } from "../../core/control/tau-policy.js";
 import { assignedRows } from "../../core/data/assignment.js";
 import type { DatasetSplit } from "../../core/data/dataset.js";
 import { toBatch } from "../../core/data/task.js";
@@ -20,7 +21,7 @@ import { simulatedCosts } from "../simulated-costs.js";
 export interface SimulatedRecordOptions {
   readonly split: DatasetSplit;
   readonly nodes?: number;
-  readonly tau?: "adaptive" | number;
+  readonly tauMode?: TauMode;
   readonly control?: ControlMode;
   /** Simulated seconds. */
   readonly budget?: number;
@@ -66,7 +67,7 @@ class LosingLink implements NodeLink {
  */
 export async function simulatedRecord(o: SimulatedRecordOptions): Promise<SimulatedRecord> {
   const nodes = o.nodes ?? 4;
-  const tau = o.tau ?? "adaptive";
+  const tauMode = o.tauMode ?? "adaptive";
   const control = o.control ?? "fedtau";
   const seed = o.seed ?? 7;
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), "fedtau-record-"));
@@ -85,7 +86,7 @@ export async function simulatedRecord(o: SimulatedRecordOptions): Promise<Simula
       }),
     ),
   );
-  const rules = nodeTrainingRules(control, tau === "adaptive");
+  const rules = nodeTrainingRules(control, tauMode === "adaptive");
   const sim = createSimulation({
     model,
     nodeData,
@@ -99,7 +100,7 @@ export async function simulatedRecord(o: SimulatedRecordOptions): Promise<Simula
     modelSize: model.size,
     initialWeights: new Float64Array(model.size),
     eta: 0.05,
-    tauMode: tau,
+    tauMode,
     control,
     budget: { time: o.budget ?? 10 },
   };

@@ -12,7 +12,7 @@ import { createSimulation } from "../../../src/sim/create-simulation.js";
 
 export interface SimulatedRun {
   readonly split: DatasetSplit;
-  readonly caseId: DistributionCase;
+  readonly case: DistributionCase;
   readonly nodes: number;
   readonly eta: number;
   readonly seed: number;
@@ -35,7 +35,7 @@ export async function simulatedSvmRun(o: SimulatedRun): Promise<RunResult> {
       assignedRows(o.split.train.labels, {
         dataset: "mnist",
         task: "even-odd",
-        partition: { kind: "case", case: o.caseId },
+        partition: { kind: "case", case: o.case },
         nodeIndex: i,
         nodeCount: o.nodes,
       }),

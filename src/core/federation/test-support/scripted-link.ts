@@ -1,5 +1,6 @@
+import type { RoundCost } from "../../control/round-cost.js";
 import type { RoundOrder, RoundReport } from "../../train/round-report.js";
-import type { CostSource, RoundCost, RoundCostInput } from "../cost-source.js";
+import type { CostSource, RoundCostInput } from "../cost-source.js";
 import type { NodeLink, RoundOutcome, RunEnd } from "../link.js";
 
 /** What a scripted node answers to one order: a report (filled in by `report`), or a raw outcome. */

@@ -1,5 +1,5 @@
+import type { Batch } from "../../data/batch.js";
 import type { Rng } from "../../data/rng.js";
-import type { Batch } from "../model.js";
 
 export type TargetKind =
   | { readonly kind: "sign" }

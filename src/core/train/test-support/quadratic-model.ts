@@ -1,4 +1,5 @@
-import type { Batch, Evaluation, Model, Objective } from "../../models/model.js";
+import type { Batch } from "../../data/batch.js";
+import type { Evaluation, Model, Objective } from "../../models/model.js";
 
 /** One evaluation an objective of the quadratic test model performed. */
 export interface EvaluationRecord {

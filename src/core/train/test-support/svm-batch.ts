@@ -1,5 +1,5 @@
+import type { Batch } from "../../data/batch.js";
 import { Rng } from "../../data/rng.js";
-import type { Batch } from "../../models/model.js";
 
 /** A seeded SVM data set: features multiples of 1/256 (exact in float32), labels +1/-1. */
 export function svmBatch(rows: number, dim: number, seed: number): Batch {

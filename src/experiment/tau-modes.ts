@@ -1,11 +1,10 @@
-/**
- * A tau setting of an experiment: "adaptive" (the controller chooses tau every round) or a fixed
- * number of local updates per round.
- */
-export type TauSetting = "adaptive" | number;
+import type { TauMode } from "../core/control/tau-policy.js";
+
+// The --tau flag's list of tau modes (core's TauMode: "adaptive", or a fixed number of local
+// updates per round), as an experiment or an aggregator runs them.
 
 /** The paper's comparison grid (Wang et al., Fig. 4), with the adaptive run first. */
-export const DEFAULT_TAU_SETTINGS: readonly TauSetting[] = [
+export const DEFAULT_TAU_MODES: readonly TauMode[] = [
   "adaptive",
   1,
   2,
@@ -20,24 +19,28 @@ export const DEFAULT_TAU_SETTINGS: readonly TauSetting[] = [
   100,
 ];
 
-/** The largest fixed tau accepted (a round of more local updates than this is a typo). */
-export const MAX_FIXED_TAU = 100_000;
+/**
+ * The largest fixed tau a command line accepts: a round of more local updates than this is a
+ * typo. Far above DEFAULT_TAU_MAX on purpose: an experiment may compare fixed taus the adaptive
+ * search would never choose.
+ */
+export const MAX_COMMAND_LINE_TAU = 100_000;
 
 /** "adaptive" or the fixed tau as text, as it appears in files and messages. */
-export function formatTauSetting(setting: TauSetting): string {
+export function formatTauMode(setting: TauMode): string {
   return setting === "adaptive" ? "adaptive" : String(setting);
 }
 
 /** Parses one setting: "adaptive" (or "a") or a positive integer. Throws a readable error. */
-export function parseTauSetting(text: string): TauSetting {
+export function parseTauMode(text: string): TauMode {
   const t = text.trim().toLowerCase();
   if (t === "adaptive" || t === "a") return "adaptive";
   if (!/^\d+$/.test(t)) {
     throw new Error(`Bad tau setting "${text}": expected "adaptive" or a positive integer`);
   }
   const n = Number(t);
-  if (n < 1 || n > MAX_FIXED_TAU) {
-    throw new Error(`Bad tau setting "${text}": a fixed tau must be in 1..${MAX_FIXED_TAU}`);
+  if (n < 1 || n > MAX_COMMAND_LINE_TAU) {
+    throw new Error(`Bad tau setting "${text}": a fixed tau must be in 1..${MAX_COMMAND_LINE_TAU}`);
   }
   return n;
 }
@@ -46,16 +49,16 @@ export function parseTauSetting(text: string): TauSetting {
  * Parses a comma-separated list such as "adaptive,1,2,5". Duplicates are an error (they would
  * run the same thing twice); the order given is kept.
  */
-export function parseTauSettings(text: string): TauSetting[] {
+export function parseTauModes(text: string): TauMode[] {
   const parts = text.split(",").map((p) => p.trim());
   if (parts.length === 0 || parts.every((p) => p === "")) {
     throw new Error("No tau settings given: expected e.g. adaptive,1,10,100");
   }
-  const out: TauSetting[] = [];
+  const out: TauMode[] = [];
   for (const part of parts) {
     if (part === "") throw new Error(`Empty entry in tau settings "${text}"`);
-    const s = parseTauSetting(part);
-    if (out.includes(s)) throw new Error(`Tau setting "${formatTauSetting(s)}" is listed twice`);
+    const s = parseTauMode(part);
+    if (out.includes(s)) throw new Error(`Tau setting "${formatTauMode(s)}" is listed twice`);
     out.push(s);
   }
   return out;

@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TAU_SETTINGS, formatTauSetting, parseTauSettings } from "./tau-setting.js";
+import { DEFAULT_TAU_MODES, formatTauMode, parseTauModes } from "./tau-modes.js";
 
 describe("tau settings", () => {
   it("reads adaptive and fixed values in the order given", () => {
-    expect(parseTauSettings("adaptive, 1,10 ,100")).toEqual(["adaptive", 1, 10, 100]);
-    expect(parseTauSettings("A,3")).toEqual(["adaptive", 3]);
+    expect(parseTauModes("adaptive, 1,10 ,100")).toEqual(["adaptive", 1, 10, 100]);
+    expect(parseTauModes("A,3")).toEqual(["adaptive", 3]);
   });
 
   it("round-trips the default grid", () => {
-    const text = DEFAULT_TAU_SETTINGS.map(formatTauSetting).join(",");
+    const text = DEFAULT_TAU_MODES.map(formatTauMode).join(",");
     expect(text).toBe("adaptive,1,2,3,5,7,10,20,30,50,70,100");
-    expect(parseTauSettings(text)).toEqual(DEFAULT_TAU_SETTINGS);
+    expect(parseTauModes(text)).toEqual(DEFAULT_TAU_MODES);
   });
 
   it.each([
@@ -22,6 +22,6 @@ describe("tau settings", () => {
     ["", /No tau settings/],
     ["5,adaptive,5", /listed twice/],
   ])("rejects %j", (text, message) => {
-    expect(() => parseTauSettings(text)).toThrow(message);
+    expect(() => parseTauModes(text)).toThrow(message);
   });
 });

@@ -3,6 +3,7 @@ import { type DelaySetting, DelayTable, type DelayTarget } from "../aggregator/d
 import { GlobalModel } from "../aggregator/global-model.js";
 import { assignmentOf, type LearningSetup, runConfigOf } from "../aggregator/learning-setup.js";
 import { describeRound, tauChangeLine } from "../aggregator/round-note.js";
+import { stopNoticeOf } from "../aggregator/stop-notice.js";
 import { DEFAULT_WATCH_SAMPLE, TestSample } from "../aggregator/test-sample.js";
 import { type Clock, performanceClock } from "../core/clock.js";
 import { DEFAULT_CONTROL, nodeTrainingRules } from "../core/control/control-mode.js";
@@ -16,7 +17,7 @@ import { getKernels } from "../core/linalg/select-kernels.js";
 import type { NodeId } from "../core/units.js";
 import { dataPreview } from "../node/data-preview.js";
 import { NodeDataLoader } from "../node/node-data.js";
-import { noteLogEntry, type StopReasonName } from "../protocol/index.js";
+import { noteLogEntry } from "../protocol/index.js";
 import { createSimulation } from "../sim/create-simulation.js";
 import { DelayedLink, type Sleep, timerSleep } from "../sim/delayed-link.js";
 import type { DashboardChange } from "./dashboard-source.js";
@@ -242,7 +243,6 @@ export class SimulatedRuns implements ControlledRuns {
     this.runAbort = abort;
     if (this.paused || this.closed) abort.abort();
     let verdicts: string[] | null = null;
-    let fullRounds = 0;
     let result: RunResult;
     try {
       result = await runFederation(
@@ -259,7 +259,6 @@ export class SimulatedRuns implements ControlledRuns {
             return model.evaluate(w);
           },
           onRound: (event) => {
-            if (event.kind !== "evaluation") fullRounds++;
             this.emit({ type: "round", runId, event });
             if (verdicts !== null && verdicts.length > 0) {
               const accuracy = event.testAccuracy;
@@ -279,23 +278,11 @@ export class SimulatedRuns implements ControlledRuns {
       if (this.runAbort === abort) this.runAbort = undefined;
       sim.dispose();
     }
-    const reason = this.stopReason(setup, result, fullRounds);
+    // The engine says why the run stopped; only who cancelled it is known here.
+    const { reason } = stopNoticeOf(result.stop, this.closed ? "shutdown" : "operator");
     this.note(`run "${runId}" ${result.status}: ${reason}, ${result.rounds} rounds`);
     this.emit({ type: "run-end", runId, at: this.now(), reason });
     return result.status === "failed" ? (result.error?.message ?? "the run failed") : null;
-  }
-
-  private stopReason(setup: LearningSetup, result: RunResult, fullRounds: number): StopReasonName {
-    switch (result.status) {
-      case "completed":
-        return setup.rounds !== undefined && fullRounds >= setup.rounds
-          ? "round-limit"
-          : "budget-spent";
-      case "cancelled":
-        return this.closed ? "shutdown" : "operator";
-      case "failed":
-        return "error";
-    }
   }
 
   /** The global model of a setup's model and task, made once. */

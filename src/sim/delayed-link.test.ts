@@ -90,7 +90,7 @@ describe("DelayedLink", () => {
       () => 0,
       async () => {},
     );
-    await link.stop({ reason: "cancelled", finalWeights: new Float64Array(2) });
+    await link.stop({ stop: { reason: "cancelled" }, finalWeights: new Float64Array(2) });
     expect(inner.stops).toHaveLength(1);
     const outcome = await link.runRound(order(3));
     expect(outcome).toEqual({

@@ -3,8 +3,9 @@ import { defineConfig } from "vite";
 
 /**
  * The dashboard page (src/dashboard/web/), built into dist/dashboard-web/, which the aggregator
- * serves. `npx vite` runs it in development against the fake source's API on port 5174
- * (`npx tsx src/dashboard/test-support/dev-server.ts`). Vitest has its own vitest.config.ts.
+ * serves. `npx vite` runs it in development against the API of the dashboard on the simulator
+ * on port 5174 (`node --import tsx src/dashboard/test-support/dev-server.ts`). Vitest has its
+ * own vitest.config.ts.
  */
 export default defineConfig({
   root: fileURLToPath(new URL("src/dashboard/web/", import.meta.url)),

@@ -1,12 +1,54 @@
 import { describe, expect, it } from "vitest";
+import { Aggregator } from "../aggregator/aggregator.js";
 import type { AggregatorEvent, NodeStatus } from "../aggregator/aggregator-events.js";
+import type { DelayTarget } from "../aggregator/delay-table.js";
 import type { LearningSetup } from "../aggregator/learning-setup.js";
 import { roundEventFixture } from "../aggregator/test-support/round-event-fixture.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
+import { referenceKernels } from "../core/linalg/reference-kernels.js";
+import { EdgeNode } from "../node/index.js";
 import { noteLogEntry } from "../protocol/message-log.js";
 import { AggregatorSource, type ControlledAggregator } from "./aggregator-source.js";
 import type { DashboardChange } from "./dashboard-source.js";
+import { DashboardState } from "./dashboard-state.js";
+import { dashboardSourceCases } from "./test-support/dashboard-source-cases.js";
 import { svmSetup } from "./test-support/svm-setup.js";
+
+dashboardSourceCases("AggregatorSource over a real aggregator", ({ setup, data, nodes }) => {
+  const source = new AggregatorSource({ setup });
+  let aggregator: Aggregator | undefined;
+  const edges: EdgeNode[] = [];
+  return {
+    source,
+    async start() {
+      aggregator = await Aggregator.start({
+        nodes,
+        runs: 0,
+        setup,
+        data,
+        kernels: referenceKernels,
+        watchSample: 8,
+        log: source.log,
+        onEvent: source.onEvent,
+      });
+      source.attach(aggregator);
+      for (let k = 1; k <= nodes; k++) {
+        const node = new EdgeNode({
+          aggregator: aggregator.url,
+          id: `n${k}`,
+          loadSplit: async () => data,
+          kernels: referenceKernels,
+        });
+        edges.push(node);
+        void node.run();
+      }
+    },
+    async close() {
+      await aggregator?.close();
+      for (const node of edges) node.stop();
+    },
+  };
+});
 
 const setup = svmSetup();
 
@@ -28,27 +70,36 @@ class StandIn implements ControlledAggregator {
   readonly calls: string[] = [];
   runsPaused = false;
   learningSetup = setup;
+  delayAll = 30;
   nodes = [status("n1"), status("n2")];
-  setDelay(target: string, ms: number): void {
+  setDelay(target: DelayTarget, ms: number): void {
     this.calls.push(`delay ${target} ${ms}`);
+    if (target === "all") this.delayAll = ms;
+  }
+  delays(): { all: number } {
+    return { all: this.delayAll };
   }
   updateSetup(patch: Partial<LearningSetup>): void {
     this.calls.push(`setup ${JSON.stringify(patch)}`);
+    this.learningSetup = { ...this.learningSetup, ...patch };
   }
   restartRun(): void {
     this.calls.push("restart");
   }
   pauseRuns(): void {
     this.calls.push("pause");
+    this.runsPaused = true;
   }
   resumeRuns(): void {
     this.calls.push("resume");
+    this.runsPaused = false;
   }
   nodeStatuses(): NodeStatus[] {
     return this.nodes;
   }
 }
 
+/** The source attached to a stand-in, with the dashboard's fold of its changes. */
 function started() {
   const terminal: string[] = [];
   const source = new AggregatorSource({
@@ -57,10 +108,16 @@ function started() {
     log: (e) => terminal.push(e.kind === "note" ? e.text : e.type),
   });
   const changes: DashboardChange[] = [];
-  source.subscribe((c) => changes.push(c));
+  const state = new DashboardState(source.settings());
+  source.subscribe((c) => {
+    changes.push(c);
+    state.apply(c);
+  });
   const aggregator = new StandIn();
   source.attach(aggregator);
-  return { source, changes, aggregator, terminal };
+  const notes = () =>
+    changes.flatMap((c) => (c.type === "log" && c.entry.kind === "note" ? [c.entry.text] : []));
+  return { source, changes, aggregator, terminal, state, notes };
 }
 
 const runStart: AggregatorEvent = {
@@ -79,20 +136,19 @@ const runStart: AggregatorEvent = {
 
 describe("AggregatorSource", () => {
   it("shows the controls' values from the setup, and the nodes known when attached", () => {
-    const { source } = started();
-    const s = source.snapshot();
-    expect(s.settings).toEqual({
+    const { source, state } = started();
+    expect(source.settings()).toEqual({
       case: 1,
       budgetSeconds: 60,
       tauMode: "adaptive",
       delayMs: 30,
       running: true,
     });
-    expect(s.nodes.map((n) => n.id)).toEqual(["n1", "n2"]);
+    expect(state.snapshot("open").nodes.map((n) => n.id)).toEqual(["n1", "n2"]);
   });
 
-  it("turns runs, rounds with verdicts, nodes and log entries into changes and a snapshot", () => {
-    const { source, changes, terminal } = started();
+  it("turns runs, rounds with verdicts, nodes and log entries into changes", () => {
+    const { source, changes, terminal, state } = started();
     changes.length = 0;
     source.onEvent(runStart);
     source.onEvent({
@@ -113,7 +169,7 @@ describe("AggregatorSource", () => {
       "log",
     ]);
     expect(terminal).toEqual(["hello"]);
-    const s = source.snapshot();
+    const s = state.snapshot("open");
     expect(s.run).toMatchObject({
       id: "r-1",
       setup: {
@@ -127,7 +183,7 @@ describe("AggregatorSource", () => {
       startedAt: 1000,
       endedAt: null,
     });
-    expect(s.run?.events).toHaveLength(1);
+    expect(s.run?.points).toHaveLength(1);
     expect(s.test).toMatchObject({ verdicts: ["even", "even"], round: 1, accuracy: 0.8 });
     expect(s.test?.digits.map((d) => d.truth)).toEqual(["even", "odd"]);
     expect(s.nodes.find((n) => n.id === "n1")?.lastLocalSeconds).toBe(0.004);
@@ -145,18 +201,21 @@ describe("AggregatorSource", () => {
       summary: {} as never,
       result: {} as never,
     });
-    expect(source.snapshot().run).toMatchObject({ id: "r-2", endReason: "operator" });
-    expect(source.snapshot().previousRun?.id).toBe("r-1");
+    expect(state.snapshot("open").run).toMatchObject({ id: "r-2", endReason: "operator" });
+    expect(state.snapshot("open").previousRun?.id).toBe("r-1");
   });
 
   it("shows no test digits for samples that are not 28 x 28 images", () => {
-    const { source } = started();
+    const { source, changes } = started();
     source.onEvent({ ...runStart, sample: [{ image: null, truth: "1.5" }] });
-    expect(source.snapshot().test?.digits).toEqual([]);
+    expect(changes.find((c) => c.type === "test-digits")).toEqual({
+      type: "test-digits",
+      digits: [],
+    });
   });
 
   it("restarts the run for a new case or tau mode, and applies delay and budget", async () => {
-    const { source, aggregator } = started();
+    const { source, aggregator, state, notes } = started();
     expect(await source.control({ type: "set-case", case: 2 })).toEqual({ ok: true });
     expect(await source.control({ type: "set-tau", tau: 5 })).toEqual({ ok: true });
     expect(await source.control({ type: "set-budget", seconds: 20 })).toEqual({ ok: true });
@@ -171,45 +230,43 @@ describe("AggregatorSource", () => {
       "delay all 300",
       "delay n2 100",
     ]);
-    expect(source.snapshot().settings).toMatchObject({
-      case: 2,
-      tauMode: 5,
-      budgetSeconds: 20,
-      delayMs: 300,
-    });
+    // Derived from the aggregator's setup, and streamed to the page.
+    const expected = { case: 2, tauMode: 5, budgetSeconds: 20, delayMs: 300 };
+    expect(source.settings()).toMatchObject(expected);
+    expect(state.snapshot("open").settings).toMatchObject(expected);
     // The log says what the controls did.
-    expect(source.snapshot().log.map((e) => (e.kind === "note" ? e.text : ""))).toContain(
-      "dashboard: case 2: the run restarts with the new partition",
-    );
+    expect(notes()).toContain("dashboard: case 2: the run restarts with the new partition");
   });
 
   it("changes the time budget only, keeping a byte budget, and shows the time budget", async () => {
     const withBytes = svmSetup({ budget: { time: 30, bytes: 3e6 } });
     const source = new AggregatorSource({ setup: withBytes });
-    expect(source.snapshot().settings.budgetSeconds).toBe(30);
+    const notes: string[] = [];
+    source.subscribe((c) => {
+      if (c.type === "log" && c.entry.kind === "note") notes.push(c.entry.text);
+    });
+    expect(source.settings().budgetSeconds).toBe(30);
     const aggregator = new StandIn();
     aggregator.learningSetup = withBytes;
     source.attach(aggregator);
     expect(await source.control({ type: "set-budget", seconds: 20 })).toEqual({ ok: true });
     expect(aggregator.calls).toEqual(['setup {"budget":{"time":20,"bytes":3000000}}']);
-    expect(source.snapshot().settings.budgetSeconds).toBe(20);
-    expect(source.snapshot().log.map((e) => (e.kind === "note" ? e.text : ""))).toContain(
-      "dashboard: budget time 20 s, bytes 3 MB, from the next run on",
-    );
+    expect(source.settings().budgetSeconds).toBe(20);
+    expect(notes).toContain("dashboard: budget time 20 s, bytes 3 MB, from the next run on");
   });
 
   it("refuses a delay for an unknown node, and pauses and resumes", async () => {
-    const { source, aggregator } = started();
+    const { source, aggregator, state } = started();
     expect(await source.control({ type: "set-delay", ms: 5, node: "n9" })).toEqual({
       ok: false,
       message: 'No node "n9"',
     });
     await source.control({ type: "stop" });
-    source.onEvent({ type: "paused", paused: true });
-    expect(source.snapshot().settings.running).toBe(false);
+    expect(source.settings().running).toBe(false);
+    expect(state.snapshot("open").settings.running).toBe(false);
     await source.control({ type: "start" });
-    source.onEvent({ type: "paused", paused: false });
-    expect(source.snapshot().settings.running).toBe(true);
+    expect(source.settings().running).toBe(true);
+    expect(state.snapshot("open").settings.running).toBe(true);
     expect(aggregator.calls).toEqual(["pause", "resume"]);
   });
 

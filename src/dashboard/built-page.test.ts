@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createDashboardApp } from "./dashboard-app.js";
-import { FakeDashboardSource } from "./fake-dashboard-source.js";
+import { testSimulator } from "./test-support/test-simulator.js";
 
 /** The page `npm run build:web` (part of `npm run build`, so of `npm test`) leaves in dist/. */
 const webRoot = fileURLToPath(new URL("../../dist/dashboard-web/", import.meta.url));
@@ -27,7 +27,7 @@ describe("the built page", () => {
   });
 
   it("is what the app serves at /, with its assets", async () => {
-    const source = new FakeDashboardSource();
+    const source = await testSimulator();
     const dashboard = createDashboardApp({ source, webRoot });
     try {
       const page = await dashboard.app.request("/");
@@ -40,7 +40,7 @@ describe("the built page", () => {
       }
     } finally {
       dashboard.close();
-      source.close();
+      await source.close();
     }
   });
 });

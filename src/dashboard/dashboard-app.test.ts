@@ -3,23 +3,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDashboardApp, type DashboardApp, type DashboardOptions } from "./dashboard-app.js";
-import { FakeDashboardSource } from "./fake-dashboard-source.js";
+import type { SimulatorSource } from "./simulator-source.js";
+import { Heard } from "./test-support/heard-changes.js";
 import { SseReader } from "./test-support/sse-reader.js";
+import { type TestSimulatorOptions, testSimulator } from "./test-support/test-simulator.js";
 import type { WireChange, WireHello, WireSnapshot } from "./wire-types.js";
 
-const open: { dashboard: DashboardApp; source: FakeDashboardSource }[] = [];
+const open: { dashboard: DashboardApp; source: SimulatorSource }[] = [];
 
-function setup(options: Partial<DashboardOptions> = {}, sourceOptions = {}) {
-  const source = new FakeDashboardSource({ testDigits: 12, ...sourceOptions });
+/** The app on a simulator source (not started): seeded simulated costs, 12 test digits. */
+async function setup(options: Partial<DashboardOptions> = {}, sim: TestSimulatorOptions = {}) {
+  const source = await testSimulator({ watchSample: 12, ...sim });
   const dashboard = createDashboardApp({ source, webRoot: null, ...options });
   open.push({ dashboard, source });
-  return { source, dashboard, app: dashboard.app };
+  return { source, dashboard, app: dashboard.app, heard: new Heard(source) };
 }
 
-afterEach(() => {
+afterEach(async () => {
   for (const { dashboard, source } of open.splice(0)) {
     dashboard.close();
-    source.close();
+    await source.close();
   }
 });
 
@@ -37,57 +40,63 @@ function post(body: unknown, headers: Record<string, string> = {}): RequestInit 
   };
 }
 
+const type = (e: { data: string }) => (JSON.parse(e.data) as WireChange).type;
+
 describe("GET /api/state", () => {
   it("answers the snapshot: run, nodes, test digits, log, settings", async () => {
-    const { source, app } = setup();
-    source.tick(); // starts run-1
-    for (let k = 0; k < 5; k++) source.tick();
+    const { source, app } = await setup({}, { runs: 1, setup: { rounds: 5 } });
+    source.start();
+    await source.done;
     const s = await state(app);
-    expect(s.run?.id).toBe("run-1");
+    expect(s.run?.id).toBe("sim-1");
     expect(s.run?.setup).toMatchObject({ model: "svm", case: 1, tauMode: "adaptive", nodes: 5 });
-    expect(s.run?.points.map((p) => p.round)).toEqual([1, 2, 3, 4, 5]);
+    // Five full rounds and the evaluation-only one.
+    expect(s.run?.points.map((p) => p.round)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(s.run?.endReason).toBe("round-limit");
     const last = s.run!.points[4];
     expect(last.loss).toBeGreaterThan(0);
-    expect(last.accuracy).toBeGreaterThan(0.4);
+    expect(last.accuracy).toBeGreaterThan(0.6);
     expect(last.c).toBeGreaterThan(0);
     expect(last.b).toBeGreaterThan(0);
     expect(last.budget).toBe(30);
     expect(s.nodes).toHaveLength(5);
+    expect(s.nodes.reduce((sum, n) => sum + (n.dataSize ?? 0), 0)).toBe(1_000);
     expect(s.nodes[0].labelHistogram).toHaveLength(10);
-    expect(s.nodes[0].preview?.images.length).toBe(4);
+    expect(s.nodes[0].preview?.images.length).toBe(8);
     expect(atob(s.nodes[0].preview!.images[0])).toHaveLength(784);
     expect(s.test?.digits).toHaveLength(12);
     expect(s.test?.verdicts).toHaveLength(12);
-    expect(s.test?.round).toBe(5);
-    expect(s.log.length).toBeGreaterThan(10);
-    expect(s.log.at(-1)?.text).toMatch(/round-result run-1 round 5/);
+    expect(s.test?.round).toBe(6);
+    expect(s.log.some((l) => / round 5 tau \d+: loss /.test(l.text))).toBe(true);
     expect(s.access).toBe("open");
     expect(s.seq).toBeGreaterThan(0);
   });
 
   it("keeps bounded buffers: the latest rounds per run and log lines", async () => {
-    const { source, app } = setup(
+    const { source, app } = await setup(
       { limits: { roundsPerRun: 10, logLines: 20 } },
-      { budgetSeconds: 1e6 },
+      { runs: 1, setup: { tau: 2, rounds: 51 } },
     );
-    for (let k = 0; k < 51; k++) source.tick();
+    source.start();
+    await source.done;
     const s = await state(app);
     expect(s.limits).toEqual({ roundsPerRun: 10, logLines: 20 });
-    expect(s.run?.points.map((p) => p.round)).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
+    expect(s.run?.points.map((p) => p.round)).toEqual([43, 44, 45, 46, 47, 48, 49, 50, 51, 52]);
     expect(s.log).toHaveLength(20);
   });
 
   it("moves the ended run behind the new one", async () => {
-    const { source, app } = setup();
-    source.tick();
-    source.tick();
+    const { source, app, heard } = await setup();
+    source.start();
+    await heard.until((cs) => cs.some((c) => c.type === "round"));
     await source.control({ type: "set-case", case: 2 });
+    await heard.until((cs) => cs.some((c) => c.type === "round" && c.runId === "sim-2"));
     const s = await state(app);
-    expect(s.run?.id).toBe("run-2");
+    expect(s.run?.id).toBe("sim-2");
     expect(s.run?.setup.case).toBe(2);
-    expect(s.previousRun?.id).toBe("run-1");
+    expect(s.previousRun?.id).toBe("sim-1");
     expect(s.previousRun?.endReason).toBe("operator");
-    expect(s.previousRun?.points).toHaveLength(1);
+    expect(s.previousRun?.points.length).toBeGreaterThanOrEqual(1);
     // Case 2 on five nodes: each node holds two digits.
     for (const node of s.nodes) expect(node.labelHistogram!.filter((n) => n > 0)).toHaveLength(2);
   });
@@ -95,7 +104,7 @@ describe("GET /api/state", () => {
 
 describe("GET /api/events", () => {
   it("says hello, then streams every change with its sequence number", async () => {
-    const { source, app } = setup();
+    const { source, app } = await setup();
     const res = await app.request("/api/events");
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toMatch(/^text\/event-stream/);
@@ -103,38 +112,45 @@ describe("GET /api/events", () => {
     const hello = await sse.next();
     expect(hello.event).toBe("hello");
     const { seq } = JSON.parse(hello.data) as WireHello;
-    source.tick();
-    source.tick();
-    const events = await sse.until((e) => (JSON.parse(e.data) as WireChange).type === "round");
+    source.start();
+    const events = await sse.until((e) => type(e) === "round");
     const changes = events.map((e) => JSON.parse(e.data) as WireChange);
     expect(events.every((e) => e.event === "change")).toBe(true);
-    expect(changes[0].type).toBe("run-start");
+    expect(changes.map((c) => c.type)).toContain("run-start");
     expect(changes.map((c) => c.seq)).toEqual(changes.map((_, k) => seq + k + 1));
     expect(events.at(-1)?.id).toBe(String(changes.at(-1)?.seq));
     const round = changes.at(-1) as Extract<WireChange, { type: "round" }>;
+    expect(round.runId).toBe("sim-1");
     expect(round.point.round).toBe(1);
-    expect(round.point.tau).toBe(1);
     await sse.cancel();
   });
 
   it("sends node previews only when they change", async () => {
-    const { source, app } = setup();
-    source.tick();
+    const { source, app } = await setup();
     const sse = new SseReader((await app.request("/api/events")).body!);
     await sse.next();
-    source.tick();
-    const events = await sse.until((e) => (JSON.parse(e.data) as WireChange).type === "node");
+    source.start();
+    // The node is shown, then its Ready: its data and a preview.
+    const first = await sse.until((e) => {
+      const c = JSON.parse(e.data) as WireChange;
+      return c.type === "node" && c.node.preview !== null && c.node.preview !== undefined;
+    });
+    const shown = JSON.parse(first.at(-1)!.data) as Extract<WireChange, { type: "node" }>;
+    expect(shown.node.preview?.images).toHaveLength(8);
+    await sse.until((e) => type(e) === "round");
+    const events = await sse.until((e) => type(e) === "node");
     const node = JSON.parse(events.at(-1)!.data) as Extract<WireChange, { type: "node" }>;
-    expect(node.node.lastLocalSeconds).toBeGreaterThan(0);
+    expect(node.node.lastLocalSeconds).not.toBeNull();
     expect("preview" in node.node).toBe(false);
     await sse.cancel();
   });
 
   it("drops the oldest changes of a slow client and tells it to resync", async () => {
-    const { source, app, dashboard } = setup({ limits: { clientQueue: 8 } });
+    const { source, app, dashboard } = await setup({ limits: { clientQueue: 8 } });
     const sse = new SseReader((await app.request("/api/events")).body!);
     await sse.next(); // hello; then this client reads nothing for a while
-    for (let k = 0; k < 20; k++) source.tick();
+    // A burst: each command's log line and settings, all emitted before the stream runs again.
+    for (let k = 0; k < 20; k++) void source.control({ type: "set-budget", seconds: 10 + k });
     const events = await sse.until((e) => e.event === "resync");
     const resync = JSON.parse(events.at(-1)!.data) as WireHello;
     expect(resync.seq).toBe(dashboard.state.seq);
@@ -148,18 +164,19 @@ describe("GET /api/events", () => {
   });
 
   it("lets go of a client that disconnects", async () => {
-    const { source, app } = setup();
+    const { source, app } = await setup({}, { runs: 1, setup: { rounds: 2 } });
     const sse = new SseReader((await app.request("/api/events")).body!);
     await sse.next();
     await sse.cancel();
-    source.tick(); // publishing to no one must not throw
+    source.start(); // publishing to no one must not throw
+    await source.done;
     const again = new SseReader((await app.request("/api/events")).body!);
     expect((await again.next()).event).toBe("hello");
     await again.cancel();
   });
 
   it("refuses clients beyond the limit", async () => {
-    const { app } = setup({ limits: { clients: 1 } });
+    const { app } = await setup({ limits: { clients: 1 } });
     const first = new SseReader((await app.request("/api/events")).body!);
     await first.next();
     const second = await app.request("/api/events");
@@ -173,7 +190,9 @@ describe("GET /api/events", () => {
 
 describe("POST /api/control", () => {
   it("carries out a valid command on loopback without a token", async () => {
-    const { app } = setup();
+    const { app, source, heard } = await setup();
+    source.start();
+    await heard.until((cs) => cs.some((c) => c.type === "round"));
     const res = await app.request("/api/control", post({ type: "set-delay", ms: 300 }));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
@@ -183,7 +202,9 @@ describe("POST /api/control", () => {
   });
 
   it("sets one node's delay, and refuses an unknown node (409)", async () => {
-    const { app } = setup();
+    const { app, source, heard } = await setup();
+    source.start();
+    await heard.until((cs) => cs.some((c) => c.type === "round"));
     expect(
       (await app.request("/api/control", post({ type: "set-delay", ms: 50, node: "n2" }))).status,
     ).toBe(200);
@@ -195,7 +216,7 @@ describe("POST /api/control", () => {
   });
 
   it("answers 400 with a clear message for invalid commands", async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const cases: [unknown, RegExp][] = [
       [{ type: "set-case", case: 5 }, /case must be 1, 2, 3 or 4/],
       [{ type: "set-delay", ms: -5 }, /ms must be 0 or more/],
@@ -217,7 +238,7 @@ describe("POST /api/control", () => {
   });
 
   it("wants JSON, small bodies and requests from its own page", async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const text = await app.request("/api/control", {
       method: "POST",
       headers: { "Content-Type": "text/plain" },
@@ -239,7 +260,7 @@ describe("POST /api/control", () => {
   });
 
   it("beyond loopback without an admin token: controls disabled (403)", async () => {
-    const { app } = setup({ beyondLoopback: true });
+    const { app } = await setup({ beyondLoopback: true });
     expect((await state(app)).access).toBe("disabled");
     const res = await app.request("/api/control", post({ type: "stop" }));
     expect(res.status).toBe(403);
@@ -252,7 +273,7 @@ describe("POST /api/control", () => {
   });
 
   it("beyond loopback with an admin token: 401 without it or wrong, 200 with it", async () => {
-    const { app } = setup({ beyondLoopback: true, adminToken: "s3cret" });
+    const { app } = await setup({ beyondLoopback: true, adminToken: "s3cret" });
     expect((await state(app)).access).toBe("token");
     const none = await app.request("/api/control", post({ type: "stop" }));
     expect(none.status).toBe(401);
@@ -278,7 +299,7 @@ describe("POST /api/control", () => {
   });
 
   it("a configured token is needed on loopback too", async () => {
-    const { app } = setup({ adminToken: "t" });
+    const { app } = await setup({ adminToken: "t" });
     expect((await app.request("/api/control", post({ type: "stop" }))).status).toBe(401);
     expect(
       (await app.request("/api/control", post({ type: "stop" }, { Authorization: "Bearer t" })))
@@ -299,7 +320,7 @@ describe("the page's files", () => {
     mkdirSync(join(dir, "assets"));
     writeFileSync(join(dir, "index.html"), "<!doctype html><title>fedtau</title>");
     writeFileSync(join(dir, "assets", "index-abc.js"), "console.log(1)");
-    const { app } = setup({ webRoot: dir });
+    const { app } = await setup({ webRoot: dir });
     const page = await app.request("/");
     expect(page.status).toBe(200);
     expect(page.headers.get("Content-Type")).toMatch(/^text\/html/);
@@ -315,7 +336,7 @@ describe("the page's files", () => {
   });
 
   it("says how to build the page when it is missing", async () => {
-    const { app } = setup({ webRoot: null });
+    const { app } = await setup({ webRoot: null });
     const res = await app.request("/");
     expect(res.status).toBe(503);
     expect(await res.text()).toMatch(/npm run build/);

@@ -55,8 +55,8 @@ const PAGE_HEADERS: Record<string, string> = {
 /**
  * The dashboard as a hono app: the page (GET / and its assets), the state (GET /api/state),
  * the live changes (GET /api/events, server-sent events) and the controls (POST
- * /api/control). It keeps a bounded copy of the source's state (DashboardState) and streams
- * each change to every page. Testable with `app.request(...)`, no port needed.
+ * /api/control). It subscribes to the source at once and holds the state, folded from the
+ * source's changes, once (DashboardState), streaming each change to every page. Testable with `app.request(...)`, no port needed.
  */
 export function createDashboardApp(options: DashboardOptions): DashboardApp {
   const limits: DashboardLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -65,7 +65,7 @@ export function createDashboardApp(options: DashboardOptions): DashboardApp {
     beyondLoopback: options.beyondLoopback ?? false,
     adminToken: options.adminToken,
   });
-  const state = new DashboardState(source.snapshot(), limits);
+  const state = new DashboardState(source.settings(), limits);
   const fanout = new EventFanout(limits.clientQueue, limits.clients);
   const unsubscribe = source.subscribe((change) => {
     const wire = state.apply(change);

@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
 import { createDashboardApp } from "./dashboard-app.js";
 import { attachDashboard, closeServer, startDashboardServer } from "./dashboard-server.js";
-import { FakeDashboardSource } from "./fake-dashboard-source.js";
 import { SseReader } from "./test-support/sse-reader.js";
+import { testSimulator } from "./test-support/test-simulator.js";
 import type { WireSnapshot } from "./wire-types.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -15,7 +15,7 @@ afterEach(async () => {
 
 describe("serving the dashboard on a port", () => {
   it("starts a server of its own and streams over real HTTP", async () => {
-    const source = new FakeDashboardSource();
+    const source = await testSimulator();
     cleanups.push(() => source.close());
     const dashboard = createDashboardApp({ source, webRoot: null });
     const started = await startDashboardServer(dashboard);
@@ -24,17 +24,17 @@ describe("serving the dashboard on a port", () => {
     const res = await fetch(new URL("api/events", started.url));
     const sse = new SseReader(res.body!);
     expect((await sse.next()).event).toBe("hello");
-    source.tick();
-    expect((await sse.next()).event).toBe("change");
+    source.start();
+    await sse.until((e) => e.event === "change" && JSON.parse(e.data).type === "round");
     const state = (await (await fetch(new URL("api/state", started.url))).json()) as WireSnapshot;
-    expect(state.run?.id).toBe("run-1");
+    expect(state.run?.id).toBe("sim-1");
     // close() ends the open stream rather than waiting for it.
     await started.close();
     await expect(sse.until(() => false)).rejects.toThrow();
   });
 
   it("shares the aggregator's server with its WebSocket endpoint", async () => {
-    const source = new FakeDashboardSource();
+    const source = await testSimulator();
     cleanups.push(() => source.close());
     const dashboard = createDashboardApp({ source, webRoot: null });
     const server = createServer();

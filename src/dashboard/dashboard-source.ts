@@ -2,7 +2,14 @@ import type { RoundEvent } from "../core/federation/round-event.js";
 import type { LogEntry } from "../protocol/message-log.js";
 import type { Preview } from "../protocol/messages.js";
 import type { ControlCommand } from "./control-command.js";
-import type { NodeState, PlainChange, RunHeader, StateOf, TestState } from "./wire-types.js";
+import type {
+  DashboardSettings,
+  NodeState,
+  PlainChange,
+  RunHeader,
+  StateOf,
+  TestState,
+} from "./wire-types.js";
 
 export type {
   DashboardSettings,
@@ -11,20 +18,23 @@ export type {
 } from "./wire-types.js";
 
 /**
- * What the dashboard needs from an aggregator: a snapshot of the demonstration as it stands, a
- * stream of changes, and the controls. The aggregator may not import src/dashboard (layers point
- * down), so an adapter on this side (or in the cli) maps the aggregator's own API onto it; the
- * payloads are core and protocol types (RoundEvent, LogEntry) and plain data, so the mapping is
- * thin. See README.md.
+ * What the dashboard needs from the system it shows (the aggregator, the simulator): the
+ * settings the controls show, a stream of changes, and the controls. The aggregator may not
+ * import src/dashboard (layers point down), so an adapter on this side maps the aggregator's own
+ * API onto it; the payloads are core and protocol types (RoundEvent, LogEntry) and plain data, so
+ * the mapping is thin. A source keeps no copy of the dashboard's state: the dashboard folds the
+ * changes once (DashboardState), so it subscribes before the source starts. The behaviours every
+ * source keeps are stated in test-support/dashboard-source-cases.ts. See README.md.
  */
 export interface DashboardSource {
-  /** The state now. Called once when the dashboard starts, then kept current by the changes. */
-  snapshot(): DashboardSnapshot;
-  /** Calls `listener` for every change, synchronously or soon after; returns the unsubscribe. */
+  /** What the controls show now, derived from the source's setup when asked. */
+  settings(): DashboardSettings;
+  /** Calls `listener` for every change from now on, in order; returns the unsubscribe. */
   subscribe(listener: (change: DashboardChange) => void): () => void;
   /**
-   * Carries out one validated command. Resolves with a refusal (an unknown node, a budget the
-   * run cannot take...) rather than rejecting; a rejection is reported as an internal error.
+   * Carries out one validated command, then reports the settings it changed (a "settings"
+   * change). Resolves with a refusal (an unknown node...) rather than rejecting; a rejection is
+   * reported as an internal error.
    */
   control(command: ControlCommand): Promise<ControlOutcome>;
 }
@@ -52,7 +62,7 @@ export interface TestDigit {
 /** The test digits and the global model's verdicts on them. */
 export type TestPanel = TestState<TestDigit>;
 
-/** The state as a source gives it: round events, protocol previews and log entries. */
+/** The state as the dashboard folds it from a source's changes: round events, previews, log entries. */
 export type DashboardSnapshot = StateOf<RunRecord, NodeView, TestPanel, LogEntry>;
 
 /** One change, as the aggregator reports it. */

@@ -3,16 +3,15 @@ import { roundEventFixture } from "../aggregator/test-support/round-event-fixtur
 import type { RoundEvent } from "../core/federation/round-event.js";
 import { BoundedList } from "./bounded-list.js";
 import { ClientQueue } from "./client-queue.js";
-import type { DashboardSnapshot, NodeView } from "./dashboard-source.js";
+import type { DashboardSettings, NodeView } from "./dashboard-source.js";
 import { DashboardState } from "./dashboard-state.js";
 
-const empty: DashboardSnapshot = {
-  settings: { case: 1, budgetSeconds: 30, tauMode: "adaptive", delayMs: 0, running: true },
-  run: null,
-  previousRun: null,
-  nodes: [],
-  test: null,
-  log: [],
+const settings: DashboardSettings = {
+  case: 1,
+  budgetSeconds: 30,
+  tauMode: "adaptive",
+  delayMs: 0,
+  running: true,
 };
 
 function node(id: string, patch: Partial<NodeView> = {}): NodeView {
@@ -30,15 +29,15 @@ function node(id: string, patch: Partial<NodeView> = {}): NodeView {
 
 describe("DashboardState", () => {
   it("numbers the changes it applies and ignores those that change nothing", () => {
-    const state = new DashboardState(empty);
+    const state = new DashboardState(settings);
     expect(state.apply({ type: "run-end", runId: "nope", at: 1, reason: "x" })).toBeNull();
-    const change = state.apply({ type: "settings", settings: { ...empty.settings, case: 3 } });
+    const change = state.apply({ type: "settings", settings: { ...settings, case: 3 } });
     expect(change?.seq).toBe(1);
     expect(state.snapshot("open")).toMatchObject({ seq: 1, settings: { case: 3 } });
   });
 
   it("sends a node's preview again only when it changed", () => {
-    const state = new DashboardState(empty);
+    const state = new DashboardState(settings);
     const first = state.apply({ type: "node", node: node("n1") });
     expect(first?.type === "node" && first.node.preview?.images).toHaveLength(2);
     const same = state.apply({ type: "node", node: node("n1", { lastLocalSeconds: 0.01 }) });
@@ -49,7 +48,7 @@ describe("DashboardState", () => {
   });
 
   it("caps nodes, preview images and log line length", () => {
-    const state = new DashboardState(empty, {
+    const state = new DashboardState(settings, {
       roundsPerRun: 5,
       logLines: 3,
       logLineChars: 30,
@@ -84,7 +83,7 @@ describe("DashboardState round points", () => {
   });
 
   it("sends every budgeted resource's spent and budget with each round", () => {
-    const state = new DashboardState(empty);
+    const state = new DashboardState(settings);
     const header = {
       id: "r1",
       setup: {
@@ -120,7 +119,7 @@ describe("DashboardState round points", () => {
 
 describe("DashboardState and the controller panel", () => {
   it("streams each round with its decision and keeps one or two curves per run", () => {
-    const state = new DashboardState(empty);
+    const state = new DashboardState(settings);
     const setup = {
       model: "svm",
       task: "even-odd",

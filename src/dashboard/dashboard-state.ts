@@ -5,7 +5,7 @@ import { decidedPoint, runPoints } from "./controller-view.js";
 import { type DashboardLimits, DEFAULT_LIMITS, DIGIT_BYTES } from "./dashboard-limits.js";
 import type {
   DashboardChange,
-  DashboardSnapshot,
+  DashboardSettings,
   NodeView,
   RunRecord,
   TestDigit,
@@ -13,7 +13,7 @@ import type {
 import { logLine } from "./log-line.js";
 import { roundPoint } from "./round-point.js";
 import { runHeader } from "./run-pair.js";
-import { SourceBook } from "./source-book.js";
+import { StateBook } from "./state-book.js";
 import type {
   ControlAccess,
   WireChange,
@@ -30,22 +30,22 @@ import type {
 const MAX_PREVIEW_PIXELS = 4_096;
 
 /**
- * The dashboard's own copy of the demonstration, bounded by `limits`: seeded from the source's
- * snapshot, then kept current by recording its changes (a SourceBook, the one fold of changes);
- * each change recorded is turned into the page's JSON form and gets the next sequence number,
- * and `snapshot()` gives the whole state in that form, current up to `seq`.
+ * The demonstration's state on the server, held once, bounded by `limits`: it starts from the
+ * source's settings and folds every change the source emits (a StateBook); each change recorded
+ * is turned into the page's JSON form and gets the next sequence number, and `snapshot()` gives
+ * the whole state in that form, current up to `seq`.
  */
 export class DashboardState {
   /** Changes to sequence numbers start again with a new epoch (a new server). */
   readonly epoch: string = crypto.randomUUID();
   seq = 0;
-  private readonly book: SourceBook;
+  private readonly book: StateBook;
 
   constructor(
-    initial: DashboardSnapshot,
+    settings: DashboardSettings,
     readonly limits: DashboardLimits = DEFAULT_LIMITS,
   ) {
-    this.book = new SourceBook(initial.settings, limits, initial);
+    this.book = new StateBook(settings, limits);
   }
 
   /** Records one change; returns it as streamed to the page, or null when it changed nothing. */

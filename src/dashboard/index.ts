@@ -25,4 +25,5 @@ export {
   startDashboardServer,
 } from "./dashboard-server.js";
 export type * from "./dashboard-source.js";
-export { FakeDashboardSource, type FakeSourceOptions } from "./fake-dashboard-source.js";
+export type { SimulatedRunsOptions } from "./simulated-runs.js";
+export { SimulatorSource } from "./simulator-source.js";

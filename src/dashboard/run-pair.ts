@@ -2,8 +2,7 @@ import type { RunHeader } from "./wire-types.js";
 
 /**
  * A run as one holder keeps it: its header and its rounds in a container of the holder's own
- * (a bounded list of round events at the source, of chart points on the server, chart columns on
- * the page).
+ * (a bounded list of round events on the server, chart columns on the page).
  */
 export interface HeldRun<Rounds> extends RunHeader {
   endedAt: number | null;
@@ -19,8 +18,8 @@ export function runHeader(run: RunHeader): RunHeader {
 
 /**
  * The current run and the one before it (the page draws it faint behind): the one way every
- * holder of the dashboard's state folds run-start, round and run-end. Shared by the sources, the
- * server and the page (browser-safe: no imports but types).
+ * holder of the dashboard's state folds run-start, round and run-end. Shared by the server's
+ * StateBook and the page's PageStore (browser-safe: no imports but types).
  */
 export class RunPair<Rounds extends { push(round: never): void }> {
   current: HeldRun<Rounds> | null = null;

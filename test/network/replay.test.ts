@@ -13,7 +13,7 @@ import {
 } from "./support/spawn-fedtau.js";
 
 /**
- * A networked run's record replays: one `fedtau aggregator` (adaptive tau, a 2-second measured
+ * A networked run's record replays: one `fedtau aggregator` (adaptive tau, a 5-second measured
  * budget) and five `fedtau node` processes on 127.0.0.1, then `fedtau replay` on its --out
  * directory reproduces every tau decision the aggregator made from what it measured; a tampered
  * decision is caught at its round, a malformed line refused; and `fedtau experiment
@@ -65,7 +65,8 @@ describe("fedtau replay of a networked run", () => {
       "--tau",
       "adaptive",
       "--budget",
-      "2",
+      // Enough for several decisions even when a loaded machine makes the first rounds slow.
+      "5",
       "--sgd",
       "50",
       "--delay",
@@ -135,7 +136,8 @@ describe("fedtau replay of a networked run", () => {
       "--taus",
       "adaptive,5",
       "--budget",
-      "2",
+      // Enough for several decisions even when a loaded machine makes the first rounds slow.
+      "5",
       "--sgd",
       "50",
       "--out",

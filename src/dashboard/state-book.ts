@@ -14,43 +14,23 @@ import type {
 import { type HeldRun, RunPair, runHeader } from "./run-pair.js";
 
 /**
- * The bookkeeping of a DashboardSource: every change the source emits goes through `emit`,
- * which folds it into a bounded copy of the state (what `snapshot()` answers) and then hands it
- * to the listeners, so the snapshot and the stream of changes never disagree. The aggregator's
- * adapter and the fake source both keep their state here.
+ * The one fold of a source's changes, held by DashboardState: `record` folds each change into a
+ * bounded state (the latest rounds per run, log lines, nodes), `snapshot` gives it whole.
+ * Sources keep no copy of their own.
  */
-export class SourceBook {
-  private readonly listeners = new Set<(change: DashboardChange) => void>();
+export class StateBook {
   private settingsNow: DashboardSettings;
   private readonly runs = new RunPair<BoundedList<RoundEvent>>();
   private readonly nodes = new Map<NodeId, NodeView>();
   private test: TestPanel | null = null;
   private readonly log: BoundedList<LogEntry>;
 
-  /** Starts from `settings` alone, or from a whole snapshot (e.g. another source's). */
   constructor(
     settings: DashboardSettings,
     private readonly limits: DashboardLimits = DEFAULT_LIMITS,
-    initial?: DashboardSnapshot,
   ) {
     this.settingsNow = settings;
     this.log = new BoundedList(limits.logLines);
-    if (initial === undefined) return;
-    const { previousRun, run } = initial;
-    if (previousRun) this.runs.restorePrevious(previousRun, this.rounds(previousRun.events));
-    if (run) this.runs.start(run, this.rounds(run.events));
-    for (const node of initial.nodes) this.record({ type: "node", node });
-    this.test = initial.test;
-    for (const entry of initial.log) this.log.push(entry);
-  }
-
-  get settings(): DashboardSettings {
-    return this.settingsNow;
-  }
-
-  /** The current run (or the last one), with its round events. */
-  get run(): HeldRun<BoundedList<RoundEvent>> | null {
-    return this.runs.current;
   }
 
   node(id: NodeId): NodeView | undefined {
@@ -59,11 +39,6 @@ export class SourceBook {
 
   get testPanel(): TestPanel | null {
     return this.test;
-  }
-
-  subscribe(listener: (change: DashboardChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   snapshot(): DashboardSnapshot {
@@ -77,33 +52,15 @@ export class SourceBook {
     };
   }
 
-  /** Records the change, then tells every listener. */
-  emit(change: DashboardChange): void {
-    this.record(change);
-    for (const listener of this.listeners) listener(change);
-  }
-
-  /** Changes some settings and emits them all. */
-  setSettings(patch: Partial<DashboardSettings>): void {
-    this.emit({ type: "settings", settings: { ...this.settingsNow, ...patch } });
-  }
-
-  /** Forgets the listeners. */
-  close(): void {
-    this.listeners.clear();
-  }
-
-  private rounds(events: readonly RoundEvent[]): BoundedList<RoundEvent> {
-    const rounds = new BoundedList<RoundEvent>(this.limits.roundsPerRun);
-    for (const event of events) rounds.push(event);
-    return rounds;
+  private rounds(): BoundedList<RoundEvent> {
+    return new BoundedList<RoundEvent>(this.limits.roundsPerRun);
   }
 
   /** Folds a change into the state; false when it changed nothing (a stale run, a node too many). */
   record(change: DashboardChange): boolean {
     switch (change.type) {
       case "run-start": {
-        this.runs.start({ ...change.run, endedAt: null, endReason: null }, this.rounds([]));
+        this.runs.start({ ...change.run, endedAt: null, endReason: null }, this.rounds());
         return true;
       }
       case "round": {

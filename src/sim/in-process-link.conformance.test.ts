@@ -2,20 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   conformanceOrder,
   conformanceReport,
-  type NodeMove,
+  firstAnswer,
   nodeLinkConformance,
 } from "../core/federation/test-support/node-link-conformance.js";
 import { frozenClock } from "../core/federation/test-support/scripted-link.js";
-import type { RoundReport } from "../core/train/round-report.js";
 import { InProcessLink } from "./in-process-link.js";
-
-/** An in-process node answers its order once, by returning or throwing: its first move. */
-function answerOnce(moves: readonly NodeMove[]): RoundReport {
-  const first = moves[0];
-  if (first?.kind === "report") return first.report;
-  if (first?.kind === "fail") throw new Error(first.reason);
-  throw new Error(`an in-process node cannot ${first?.kind ?? "stay silent"}`);
-}
 
 nodeLinkConformance({
   name: "InProcessLink",
@@ -23,7 +14,7 @@ nodeLinkConformance({
   async create({ node }) {
     const link = new InProcessLink(
       "n1",
-      { runRound: (order) => answerOnce(node(order)) },
+      { runRound: (order) => firstAnswer(node(order)) },
       frozenClock,
     );
     return { link, settled: async () => {}, close: async () => {} };

@@ -36,7 +36,7 @@ export interface AggregatorSourceOptions {
  * from the aggregator's setup when asked.
  */
 export class AggregatorSource implements DashboardSource {
-  private readonly book = new ChangeFeed();
+  private readonly feed = new ChangeFeed();
   private readonly terminal: ((entry: LogEntry) => void) | undefined;
   private aggregator: ControlledAggregator | undefined;
   private sample: readonly SampleItem[] | undefined;
@@ -48,7 +48,7 @@ export class AggregatorSource implements DashboardSource {
   /** The protocol log: to the terminal (if any) and the page. For AggregatorOptions.log. */
   readonly log = (entry: LogEntry): void => {
     this.terminal?.(entry);
-    this.book.emit({ type: "log", entry });
+    this.feed.emit({ type: "log", entry });
   };
 
   /** For AggregatorOptions.onEvent. */
@@ -59,9 +59,9 @@ export class AggregatorSource implements DashboardSource {
           event.sample === this.sample || (event.sample.length === 0 && this.sample?.length === 0);
         if (!same) {
           this.sample = event.sample;
-          this.book.emit({ type: "test-digits", digits: testDigits(event.sample) });
+          this.feed.emit({ type: "test-digits", digits: testDigits(event.sample) });
         }
-        this.book.emit({
+        this.feed.emit({
           type: "run-start",
           run: {
             id: event.runId,
@@ -73,18 +73,18 @@ export class AggregatorSource implements DashboardSource {
       }
       case "round": {
         const { runId, event: round, verdicts } = event;
-        this.book.emit({ type: "round", runId, event: round });
+        this.feed.emit({ type: "round", runId, event: round });
         if (verdicts !== null && verdicts.length > 0) {
           const accuracy = round.testAccuracy;
-          this.book.emit({ type: "predictions", round: round.round, verdicts, accuracy });
+          this.feed.emit({ type: "predictions", round: round.round, verdicts, accuracy });
         }
         return;
       }
       case "run-end":
-        this.book.emit({ type: "run-end", runId: event.runId, at: event.at, reason: event.reason });
+        this.feed.emit({ type: "run-end", runId: event.runId, at: event.at, reason: event.reason });
         return;
       case "node":
-        this.book.emit({ type: "node", node: event.node });
+        this.feed.emit({ type: "node", node: event.node });
         return;
       case "paused":
         // The controls report the settings they change, running included.
@@ -106,7 +106,7 @@ export class AggregatorSource implements DashboardSource {
   }
 
   subscribe(listener: (change: DashboardChange) => void): () => void {
-    return this.book.subscribe(listener);
+    return this.feed.subscribe(listener);
   }
 
   async control(command: ControlCommand): Promise<ControlOutcome> {
@@ -120,6 +120,6 @@ export class AggregatorSource implements DashboardSource {
   }
 
   private emitSettings(): void {
-    this.book.emit({ type: "settings", settings: this.settings() });
+    this.feed.emit({ type: "settings", settings: this.settings() });
   }
 }

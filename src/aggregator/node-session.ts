@@ -1,5 +1,5 @@
 import type { FailureCode, RoundOutcome } from "../core/federation/link.js";
-import type { RoundOrder, RoundReport } from "../core/train/round-report.js";
+import type { RoundOrder } from "../core/train/round-report.js";
 import type { NodeId } from "../core/units.js";
 import {
   type LogEntry,
@@ -19,13 +19,13 @@ import {
   unknownNode,
 } from "../protocol/index.js";
 import {
-  type ByteCounts,
   type ConnectionClosed,
   type DelayTimers,
   type FramedConnection,
   type Received,
   realTimers,
 } from "../transport/index.js";
+import { type Answer, RoundWait } from "./round-wait.js";
 
 /** What a session tells the aggregator that owns it. */
 export interface SessionHooks {
@@ -43,11 +43,6 @@ export interface SessionHooks {
   readonly timers?: DelayTimers;
 }
 
-/** A round's answer before its bytes are added. */
-type Answer =
-  | { readonly ok: true; readonly report: RoundReport }
-  | { readonly ok: false; readonly code: FailureCode; readonly message: string };
-
 /** Where a session is in its run: waiting for Ready, ready, or failed to get ready. */
 interface RunState {
   readonly runId: RunId;
@@ -58,14 +53,6 @@ interface RunState {
   readyMessage: ReadyMessage | undefined;
   /** Why the node will not be ready (its Error), if it said so. */
   failed: string | undefined;
-}
-
-/** A round asked of the node and not answered yet. */
-interface PendingRound {
-  readonly round: number;
-  readonly mark: ByteCounts;
-  readonly timer: unknown;
-  readonly resolve: (outcome: RoundOutcome) => void;
 }
 
 /**
@@ -88,15 +75,14 @@ export class NodeSession {
   /** Seconds the local updates of its latest RoundResult took; undefined before one. */
   lastLocalSeconds: number | undefined;
   private run: RunState | undefined;
-  private pending: PendingRound | undefined;
+  private readonly wait: RoundWait;
   private readonly hooks: SessionHooks;
-  private readonly timers: DelayTimers;
 
   constructor(conn: FramedConnection, remote: string, hooks: SessionHooks) {
     this.conn = conn;
     this.remote = remote;
     this.hooks = hooks;
-    this.timers = hooks.timers ?? realTimers;
+    this.wait = new RoundWait(conn.meter, hooks.timers ?? realTimers);
     const log = hooks.log;
     if (log !== undefined) {
       conn.onSent(({ message, frame }) => {
@@ -201,19 +187,15 @@ export class NodeSession {
       });
     }
     this.abandonRound("node-error", `Node "${name}" was asked round ${order.round}`);
-    const mark = this.conn.meter.mark();
     // No closure here refers to `order`: the timer would keep its weights alive until the node
     // answers (one copy per waiting node: memory growing with the number of nodes).
     const round = order.round;
-    const answer = new Promise<RoundOutcome>((resolve) => {
-      const timer = this.timers.setTimeout(() => {
-        const error = timedOut(name, round, deadlineMs);
-        this.settle({ ok: false, code: "timeout", message: error.message });
-        this.hooks.log?.(noteLogEntry(this.hooks.now(), "warn", error.message, name));
-        if (this.isOpen)
-          this.conn.send({ type: "error", runId, code: error.code, message: error.message });
-      }, deadlineMs);
-      this.pending = { round, mark, timer, resolve };
+    const answer = this.wait.ask(round, deadlineMs, () => {
+      const error = timedOut(name, round, deadlineMs);
+      this.settle({ ok: false, code: "timeout", message: error.message });
+      this.hooks.log?.(noteLogEntry(this.hooks.now(), "warn", error.message, name));
+      if (this.isOpen)
+        this.conn.send({ type: "error", runId, code: error.code, message: error.message });
     });
     this.setExpectations();
     if (shared !== undefined) this.conn.sendShared(shared);
@@ -278,7 +260,7 @@ export class NodeSession {
       }
       case "round-result": {
         // The decoder has refused a result of another run or round than the pending one.
-        if (this.pending === undefined) {
+        if (this.wait.round === undefined) {
           this.note("info", `dropped a late round result for round ${m.report.round}`);
           return;
         }
@@ -337,13 +319,7 @@ export class NodeSession {
 
   /** Answers the pending round, if any, with `outcome` and the bytes since it was asked. */
   private settle(outcome: Answer): void {
-    const p = this.pending;
-    if (p === undefined) return;
-    this.pending = undefined;
-    this.timers.clearTimeout(p.timer);
-    this.setExpectations();
-    const used = this.conn.meter.since(p.mark);
-    p.resolve({ ...outcome, bytes: used.bytesSent + used.bytesReceived });
+    if (this.wait.settle(outcome)) this.setExpectations();
   }
 
   /**
@@ -352,7 +328,7 @@ export class NodeSession {
    */
   private setExpectations(): void {
     const run = this.run;
-    const round = this.pending?.round;
+    const round = this.wait.round;
     this.conn.expectations =
       run === undefined
         ? {}

@@ -150,6 +150,11 @@ describe("resuming from a checkpoint and rounds.jsonl", () => {
     // Between the last checkpoint and summary.json: the run is resumed (to write its files).
     const before = await loadResumePoint(dir);
     expect(before.finished).toBe(false);
+    // An empty or cut summary is not a finished run: it is resumed to write its files again.
+    for (const cut of ["", '{"runId": "r']) {
+      writeFileSync(join(dir, "summary.json"), cut);
+      expect((await loadResumePoint(dir)).finished).toBe(false);
+    }
     writeFileSync(join(dir, "summary.json"), "{}");
     await expect(loadResumePoint(dir)).rejects.toThrow(
       /^Nothing to resume in .*summary is written/,

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { readFile, truncate } from "node:fs/promises";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import {
@@ -49,7 +49,7 @@ export async function loadResumePoint(dir: string): Promise<ResumePoint> {
   }
   const { plan, run, log, engine } = checkpoint;
   const files = runFilePaths(dir, run.run, plan.runs === 1);
-  const finished = engine.controller.plan === null && existsSync(files.summary);
+  const finished = engine.controller.plan === null && isWholeSummary(files.summary);
   if (finished && plan.runs !== 0 && run.run >= plan.runs) {
     throw new CheckpointError(
       path,
@@ -148,4 +148,17 @@ function parseEvents(text: string, file: string, path: string): RoundEvent[] {
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Whether a run's summary.json is there and whole: written atomically, after weights.json, it
+ * marks a finished run; an empty or cut file (an older fedtau, a full disk) does not.
+ */
+function isWholeSummary(path: string): boolean {
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, "utf8"));
+    return typeof value === "object" && value !== null;
+  } catch {
+    return false;
+  }
 }

@@ -268,8 +268,7 @@ export class NetworkedRun implements LobbyRun {
       startedAt: this.startedAt,
       wallSeconds: this.wallSeconds(),
     });
-    this.files?.writeSummary(summary);
-    this.files?.writeWeights(runId, result.finalWeights);
+    this.files?.writeResult(summary, runId, result.finalWeights);
     const acc =
       summary.testAccuracy === null ? "" : `, test accuracy ${summary.testAccuracy.toFixed(4)}`;
     note(

@@ -3,7 +3,12 @@ import { join } from "node:path";
 import type { ControllerConfig } from "../core/control/controller.js";
 import type { RoundEvent } from "../core/federation/round-event.js";
 import type { RunId } from "../protocol/index.js";
-import { CONTROLLER_FILE, ROUNDS_FILE, writeControllerFile } from "../record/record-files.js";
+import {
+  CONTROLLER_FILE,
+  ROUNDS_FILE,
+  writeControllerFile,
+  writeFileAtomically,
+} from "../record/record-files.js";
 import type { RunSummary } from "./run-summary.js";
 
 /**
@@ -69,16 +74,15 @@ export class RunFiles {
     this.lines++;
   }
 
-  writeSummary(summary: RunSummary): void {
-    writeFileSync(this.paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
-  }
-
   /**
-   * The weights the run returns, as JSON numbers: JavaScript prints each float64 in the
-   * shortest form that reads back to the same bits, so the file is exact.
+   * The run's result: weights.json (the weights the run returns, as JSON numbers: JavaScript
+   * prints each float64 in the shortest form that reads back to the same bits, so the file is
+   * exact), then summary.json, each written atomically. The summary comes last: where it is,
+   * the run's files are whole, and a crash before it leaves a run that --resume finishes.
    */
-  writeWeights(runId: RunId, weights: Float64Array): void {
+  writeResult(summary: RunSummary, runId: RunId, weights: Float64Array): void {
     const body = { runId, modelSize: weights.length, weights: Array.from(weights) };
-    writeFileSync(this.paths.weights, `${JSON.stringify(body)}\n`);
+    writeFileAtomically(this.paths.weights, `${JSON.stringify(body)}\n`);
+    writeFileAtomically(this.paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
   }
 }

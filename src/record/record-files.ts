@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { ControllerConfig } from "../core/control/controller.js";
 
 /**
@@ -33,7 +33,6 @@ export function controllerFileText(config: ControllerConfig): string {
 export function writeControllerFile(dir: string, config: ControllerConfig): string {
   const path = join(dir, CONTROLLER_FILE);
   writeFileAtomically(path, controllerFileText(config));
-  syncDirectory(dir);
   return path;
 }
 
@@ -51,7 +50,11 @@ export function writeRunRecord(
   writeControllerFile(dir, config);
 }
 
-function writeFileAtomically(path: string, text: string): void {
+/**
+ * Writes a text file atomically: to `path.tmp`, synced, renamed over `path`, the directory
+ * synced, so a crash or a full disk leaves the old file or the new one, never half of one.
+ */
+export function writeFileAtomically(path: string, text: string): void {
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, "w");
   try {
@@ -61,6 +64,7 @@ function writeFileAtomically(path: string, text: string): void {
     closeSync(fd);
   }
   renameSync(tmp, path);
+  syncDirectory(dirname(path));
 }
 
 /** fsync of a directory; a platform that cannot sync directories is let be. */

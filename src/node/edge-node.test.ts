@@ -93,6 +93,16 @@ async function startNode(options: Partial<EdgeNodeOptions> = {}) {
   return { aggregator, node, exit, log, loads };
 }
 
+/** A node that has registered, got run-1's Setup and answered Ready. */
+async function readyNode(options: Partial<EdgeNodeOptions> = {}) {
+  const started = await startNode(options);
+  const peer = await started.aggregator.nextPeer();
+  await peer.next("register");
+  peer.send(setup("run-1"));
+  await peer.next("ready");
+  return { ...started, peer };
+}
+
 const notes = (log: LogEntry[]) => log.filter((e) => e.kind === "note").map((e) => e.text);
 
 describe("EdgeNode against a fake aggregator", () => {
@@ -211,11 +221,7 @@ describe("EdgeNode against a fake aggregator", () => {
   });
 
   it("drops late messages of an old run, starts the new one afresh, and keeps data of the same assignment", async () => {
-    const { aggregator, log, loads } = await startNode();
-    const peer = await aggregator.nextPeer();
-    await peer.next("register");
-    peer.send(setup("run-1"));
-    await peer.next("ready");
+    const { peer, log, loads } = await readyNode();
     peer.send({
       type: "round-start",
       runId: "run-1",
@@ -407,18 +413,14 @@ describe("EdgeNode in a long round", () => {
   const longOrder = (w: Float64Array) => order(1, w, 1_000_000);
 
   async function inLongRound(options: Partial<EdgeNodeOptions> = {}, deadlineMs = 600_000) {
-    const started = await startNode(options);
-    const peer = await started.aggregator.nextPeer();
-    await peer.next("register");
-    peer.send(setup("run-1"));
-    await peer.next("ready");
-    peer.send({
+    const started = await readyNode(options);
+    started.peer.send({
       type: "round-start",
       runId: "run-1",
       order: longOrder(new Float64Array(modelSize)),
       deadlineMs,
     });
-    return { ...started, peer };
+    return started;
   }
 
   /** Resolves once the node has begun the round (it logs the order as it starts it). */

@@ -2,18 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { RoundReport } from "../train/round-report.js";
 import { Controller, type ControllerConfig, type RoundFacts } from "./controller.js";
 import type { RoundCost } from "./round-cost.js";
+import { controllerConfig } from "./test-support/controller-config.js";
 
-const config: ControllerConfig = {
-  control: "fedtau",
-  eta: 0.01,
-  phi: 0.025,
-  gamma: 0,
-  tauMode: "adaptive",
-  tauMax: 100,
-  useMinLoss: true,
-  budget: { time: 15 },
-  maxRounds: null,
-};
+const config: ControllerConfig = controllerConfig({ control: "fedtau" });
 
 /** Nodes of one sample each, with beta = rho = 1 from round 1 and gradients +-g. */
 function reports(round: number, tau: number, ids: readonly string[], g = 0.5): RoundReport[] {

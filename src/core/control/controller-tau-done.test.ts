@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RoundReport } from "../train/round-report.js";
 import { Controller, type ControllerConfig } from "./controller.js";
+import { controllerConfig } from "./test-support/controller-config.js";
 
 /**
  * A round's local updates are those of the node that did the most: the slowest node sets the
@@ -8,17 +9,7 @@ import { Controller, type ControllerConfig } from "./controller.js";
  * a node that stopped early (or an evaluation-length answer) must not make each update look
  * dearer and cut the budget short.
  */
-const config: ControllerConfig = {
-  control: "paper",
-  eta: 0.01,
-  phi: 0.025,
-  gamma: 0,
-  tauMode: 5,
-  tauMax: 100,
-  useMinLoss: true,
-  budget: { time: 3 },
-  maxRounds: null,
-};
+const config: ControllerConfig = controllerConfig({ tauMode: 5, budget: { time: 3 } });
 
 function report(tauDone: number): RoundReport {
   return {

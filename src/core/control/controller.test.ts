@@ -2,18 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { RoundReport } from "../train/round-report.js";
 import { Controller, type ControllerConfig, type RoundFacts } from "./controller.js";
 import type { RoundCost } from "./round-cost.js";
+import { controllerConfig } from "./test-support/controller-config.js";
 
-const adaptive: ControllerConfig = {
-  control: "paper",
-  eta: 0.01,
-  phi: 0.025,
-  gamma: 0,
-  tauMode: "adaptive",
-  tauMax: 100,
-  useMinLoss: true,
-  budget: { time: 15 },
-  maxRounds: null,
-};
+const adaptive: ControllerConfig = controllerConfig();
 
 /** Two nodes of one sample each: delta = 0.5, beta = rho = 1 from round 2 on. */
 function reports(round: number, tau: number, loss = 1): RoundReport[] {

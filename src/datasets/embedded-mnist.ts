@@ -63,7 +63,7 @@ async function packageVersion(dir: string): Promise<string> {
 
 /** Parses the package's ten digit files: labels 0..9 in file order, pixels concatenated. */
 async function readPackageDigits(dir: string): Promise<MnistBytes> {
-  const parts = await Promise.all(
+  const settled = await Promise.allSettled(
     Array.from({ length: 10 }, async (_, digit) => {
       const file = join(dir, "src", "digits", `${digit}.json`);
       const text = new TextDecoder().decode(await readDataFile(file, "MNIST digits"));
@@ -78,6 +78,11 @@ async function readPackageDigits(dir: string): Promise<MnistBytes> {
       return mnistJsonToBytes(json, file);
     }),
   );
+  // Read side by side, but a fault is named in digit order, not in the order the reads ended.
+  const parts = settled.map((r) => {
+    if (r.status === "rejected") throw r.reason;
+    return r.value;
+  });
   const total = parts.reduce((s, p) => s + p.length, 0);
   const pixels = new Uint8Array(total);
   const labels = new Uint8Array(total / MNIST_PIXELS);
